@@ -240,6 +240,9 @@ def test_a_file_that_is_not_text_is_an_error(write_config: WriteConfig) -> None:
         f'[profiles.w]\napi_key = "{SECRET}"\nbase_url = "https://{SECRET}@h.example"\n',
         f'[profiles.w]\napi_key = "{SECRET}\n',
         f'[profiles.w]\napi_key = ["{SECRET}"]\n',
+        f'[profiles.w]\napi_key_env = "K"\nbase_url = "{SECRET}"\n',
+        f'[profiles.w]\napi_key_env = "K"\nbase_url = "ftp://me:{SECRET}@h.example"\n',
+        f'[profiles.w]\napi_key_env = "K"\nbase_url = "https://h.example/{SECRET}?q"\n',
     ],
 )
 def test_config_errors_never_contain_the_key(write_config: WriteConfig, text: str) -> None:

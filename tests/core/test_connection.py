@@ -250,6 +250,14 @@ def test_a_failing_default_profile_is_not_run_when_the_env_key_is_set(
             None,
         ),
         ("poll_interval = 0\n", {"demo": True}, {}, "poll_interval", 1, "poll_interval"),
+        (
+            None,
+            {"base_url": f"ftp://u:{SECRET}@h"},
+            ENV_KEY,
+            "must not contain a user name",
+            None,
+            "--base-url",
+        ),
     ],
 )
 def test_errors_are_clear_and_never_demo(

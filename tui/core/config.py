@@ -32,7 +32,7 @@ from pydantic import (
 
 from tui.api.client import DEFAULT_BASE_URL
 from tui.core.atomic import write_private
-from tui.core.errors import ConfigError
+from tui.core.errors import ConfigError, looks_like_key
 from tui.core.paths import ensure_private_dir
 from tui.core.toml_text import has_comments, line_of
 
@@ -55,22 +55,24 @@ NonEmpty = Annotated[str, Field(min_length=1)]
 def normalise_base_url(text: str) -> str:
     """``text`` as an API base URL (http or https, with a host), without a trailing slash.
 
-    Raises ``ValueError`` with a message fit for the user.
+    Raises ``ValueError`` with a message fit for the user, which repeats the
+    URL only when it cannot hold a secret (no ``@``, nothing key-shaped).
     """
     url = text.strip()
+    shown = "the base URL" if "@" in url or looks_like_key(url) else repr(url)
     try:
         parts = urlsplit(url)
         _ = parts.port  # raises for a port that is not a number
     except ValueError:
-        raise ValueError(f"{url!r} is not a valid URL") from None
-    if parts.scheme not in ("http", "https"):
-        raise ValueError(f"{url!r} must start with https:// (or http://)")
-    if not parts.hostname:
-        raise ValueError(f"{url!r} has no host name")
+        raise ValueError(f"{shown} is not a valid URL") from None
     if parts.username is not None or parts.password is not None:
         raise ValueError("the base URL must not contain a user name or password")
+    if parts.scheme not in ("http", "https"):
+        raise ValueError(f"{shown} must start with https:// (or http://)")
+    if not parts.hostname:
+        raise ValueError(f"{shown} has no host name")
     if parts.query or parts.fragment:
-        raise ValueError(f"{url!r} must not have a query (?...) or fragment (#...)")
+        raise ValueError(f"{shown} must not have a query (?...) or fragment (#...)")
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
@@ -111,7 +113,7 @@ class Profile(_Model):
     @field_validator("api_key_env")
     @classmethod
     def _check_env_name(cls, value: str) -> str:
-        if value.lower().startswith("trv_"):
+        if looks_like_key(value):
             # Never repeat it: this is most likely the key itself.
             raise ValueError(
                 "this looks like an API key, not the name of an environment variable; "

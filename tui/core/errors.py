@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+_KEY_SHAPED = re.compile(r"trv_[A-Za-z0-9_\-]+")
+
+
+def looks_like_key(text: str) -> bool:
+    """True when ``text`` holds something shaped like a Traversal key (``trv_...``)."""
+    return _KEY_SHAPED.search(text) is not None
+
+
+def redact_keys(text: str) -> str:
+    """``text`` with anything shaped like a Traversal key replaced by ``trv_***``."""
+    return _KEY_SHAPED.sub("trv_***", text)
 
 
 class ConfigError(Exception):

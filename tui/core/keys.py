@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import subprocess
 from collections.abc import Mapping
@@ -16,13 +15,12 @@ from collections.abc import Mapping
 from pydantic import SecretStr
 
 from tui.core.config import Profile
-from tui.core.errors import ConfigError
+from tui.core.errors import ConfigError, redact_keys
 
 #: Seconds a key command may take (password managers may ask to unlock).
 KEY_COMMAND_TIMEOUT = 30.0
 _STDERR_SHOWN = 300
 _SECRET_MIN = 6  # shorter output words are not hidden in an error message
-_KEY_SHAPED = re.compile(r"trv_[A-Za-z0-9_\-]+")
 
 
 class KeyUnavailable(ConfigError):
@@ -130,6 +128,6 @@ def _redact(stderr: str, stdout: bytes) -> str:
     for token in stdout.decode("utf-8", errors="replace").split():
         if len(token) >= _SECRET_MIN:
             text = text.replace(token, "***")
-    text = _KEY_SHAPED.sub("trv_***", text)
+    text = redact_keys(text)
     text = "".join(character if character.isprintable() else "?" for character in text)
     return text[:_STDERR_SHOWN]
