@@ -22,3 +22,10 @@ def test_importing_every_core_module_loads_no_ui_library() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_default_base_url_matches_the_clients() -> None:
+    from tui.api.client import DEFAULT_BASE_URL as CLIENT_DEFAULT
+    from tui.core.config import DEFAULT_BASE_URL
+
+    assert DEFAULT_BASE_URL == CLIENT_DEFAULT

@@ -30,12 +30,14 @@ from pydantic import (
     model_validator,
 )
 
-from tui.api.client import DEFAULT_BASE_URL
 from tui.core.atomic import write_private
 from tui.core.errors import ConfigError, looks_like_key
 from tui.core.paths import ensure_private_dir
 from tui.core.toml_text import has_comments, line_of
 
+#: The public API. Kept here rather than imported from the client so that
+#: reading the config does not load httpx (which loads Rich).
+DEFAULT_BASE_URL = "https://api.traversal.com"
 DEFAULT_POLL_INTERVAL = 5
 KEY_SOURCES = ("api_key_env", "api_key_command", "api_key")
 

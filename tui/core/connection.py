@@ -25,8 +25,8 @@ from typing import Literal
 
 from pydantic import SecretStr
 
-from tui.api.client import DEFAULT_BASE_URL
 from tui.core.config import (
+    DEFAULT_BASE_URL,
     Config,
     LoadedConfig,
     Profile,
