@@ -71,6 +71,13 @@ CASES = [
     ),
     ("demo beats env key", False, {"demo": True}, ENV_KEY, ("demo", None, None, "demo")),
     ("env url alone: demo", False, {}, ENV_URL, ("demo", None, None, "demo")),
+    (
+        "a broken env url without key: demo",
+        False,
+        {},
+        {"TRAVERSAL_BASE_URL": "x"},
+        ("demo", None, None, "demo"),
+    ),
     ("default profile", True, {}, {}, ("live", "https://work.example", "work-key", "work")),
     (
         "env key beats default profile key",

@@ -86,39 +86,39 @@ def resolve_connection(
     config = loaded.config
     if demo:
         return _demo(config)
+    # URLs are checked before any key command runs.
+    flag_url = _flag_url(base_url)
     if profile is not None:
         chosen = _named_profile(loaded, profile)
         key = _profile_key(loaded, profile, chosen, env, key_timeout)
-        url = _flag_url(base_url) or chosen.base_url
-        return _live(config, chosen, profile, url, key)
+        return _live(config, chosen, profile, flag_url or chosen.base_url, key)
 
     default_name = config.default_profile_name()
     default = config.profiles.get(default_name) if default_name else None
     env_key = env.get(API_KEY_ENV, "")
+    if not env_key.strip() and default is None:
+        if config.profiles:
+            raise ConfigError(
+                f"several profiles and no default_profile: choose one with --profile "
+                f"({describe_names(config.profiles)}) or set default_profile",
+                path=loaded.path,
+            )
+        if base_url is not None:
+            raise ConfigError(
+                f"--base-url needs a key: set {API_KEY_ENV} or configure a profile",
+                field="base_url",
+            )
+        return _demo(config)
+    env_url = _env_url(env)
     if env_key.strip():
         key = check_key(env_key, f"the environment variable {API_KEY_ENV}")
         name = ENV
-    elif default_name is not None and default is not None:
+    else:
+        assert default_name is not None and default is not None
         key = _profile_key(loaded, default_name, default, env, key_timeout)
         name = default_name
-    elif config.profiles:
-        raise ConfigError(
-            f"several profiles and no default_profile: choose one with --profile "
-            f"({describe_names(config.profiles)}) or set default_profile",
-            path=loaded.path,
-        )
-    elif base_url is not None:
-        raise ConfigError(
-            f"--base-url needs a key: set {API_KEY_ENV} or configure a profile", field="base_url"
-        )
-    else:
-        return _demo(config)
-    url = (
-        _flag_url(base_url)
-        or _env_url(env)
-        or (default.base_url if default is not None else DEFAULT_BASE_URL)
-    )
-    return _live(config, default, name, url, key)
+    profile_url = default.base_url if default is not None else DEFAULT_BASE_URL
+    return _live(config, default, name, flag_url or env_url or profile_url, key)
 
 
 def _demo(config: Config) -> Connection:
