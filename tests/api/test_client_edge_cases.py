@@ -15,12 +15,14 @@ from tui.api.errors import (
     ServerError,
     Unauthorized,
 )
+from tui.api.models import Session
 
 from .scripted_server import Reply, scripted_server
 
 SECRET = "trv_ak_super_secret_value_123"
-SESSION = {
-    "id": "a1b2c3d4-e5f6-7890-abcd-ef1234567890",
+SESSION_ID = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+SESSION: dict[str, object] = {
+    "id": SESSION_ID,
     "status": "idle",
     "input": "x",
     "created_at": "2026-03-15T14:35:00Z",
@@ -32,9 +34,9 @@ async def _no_sleep(_: float) -> None:
     return None
 
 
-def _client(base_url: str, **kwargs: object) -> TraversalClient:
+def _client(base_url: str) -> TraversalClient:
     return TraversalClient(
-        base_url, SECRET, retry=RetryPolicy(attempts=3), sleep=_no_sleep, timeout=5, **kwargs
+        base_url, SECRET, retry=RetryPolicy(attempts=3), sleep=_no_sleep, timeout=5
     )
 
 
@@ -43,7 +45,7 @@ async def test_html_proxy_page_becomes_a_readable_server_error() -> None:
     with scripted_server(Reply(502, page, {"Content-Type": "text/html"})) as (url, script):
         async with _client(url) as client:
             with pytest.raises(ServerError) as caught:
-                await client.get_session(SESSION["id"])
+                await client.get_session(SESSION_ID)
     assert "HTML page" in str(caught.value)
     assert "502" in str(caught.value)
     assert len(script.seen) == 3  # a GET is retried
@@ -53,14 +55,14 @@ async def test_empty_error_body_is_described() -> None:
     with scripted_server(Reply(503)) as (url, _):
         async with _client(url) as client:
             with pytest.raises(ServerError, match="empty body"):
-                await client.get_session(SESSION["id"])
+                await client.get_session(SESSION_ID)
 
 
 async def test_get_recovers_after_transient_5xx() -> None:
     ok = Reply(200, json.dumps(SESSION).encode(), {"Content-Type": "application/json"})
     with scripted_server(Reply(503), ok) as (url, script):
         async with _client(url) as client:
-            session = await client.get_session(SESSION["id"])
+            session = await client.get_session(SESSION_ID)
     assert session.status == "idle"
     assert len(script.seen) == 2
 
@@ -79,7 +81,7 @@ async def test_conflict_without_any_wait_gets_the_default() -> None:
     with scripted_server(Reply(409, b"not json")) as (url, _):
         async with _client(url) as client:
             with pytest.raises(Conflict) as caught:
-                await client.send_follow_up(SESSION["id"], "q", before=_session_model())
+                await client.send_follow_up(SESSION_ID, "q", before=_session_model())
     assert caught.value.retry_after == 5
 
 
@@ -87,21 +89,21 @@ async def test_reply_that_breaks_the_schema_is_a_protocol_error() -> None:
     with scripted_server(Reply(200, b'{"id": 5}')) as (url, _):
         async with _client(url) as client:
             with pytest.raises(ProtocolError, match="does not understand"):
-                await client.get_session(SESSION["id"])
+                await client.get_session(SESSION_ID)
 
 
 async def test_non_json_success_is_a_protocol_error() -> None:
     with scripted_server(Reply(200, b"<html>login</html>")) as (url, _):
         async with _client(url) as client:
             with pytest.raises(ProtocolError, match="not JSON"):
-                await client.get_session(SESSION["id"])
+                await client.get_session(SESSION_ID)
 
 
 async def test_dropped_connection_is_a_network_error_and_get_retries() -> None:
     with scripted_server(Reply(0, drop=True)) as (url, script):
         async with _client(url) as client:
             with pytest.raises(NetworkError):
-                await client.get_session(SESSION["id"])
+                await client.get_session(SESSION_ID)
     assert len(script.seen) == 3
 
 
@@ -110,7 +112,7 @@ async def test_refused_connection_is_a_network_error() -> None:
         pass  # the server is gone now: nothing listens on that port
     async with _client(url) as client:
         with pytest.raises(NetworkError, match="Could not reach"):
-            await client.get_session(SESSION["id"])
+            await client.get_session(SESSION_ID)
 
 
 async def test_session_id_cannot_change_the_route() -> None:
@@ -133,34 +135,40 @@ async def test_key_is_sent_as_bearer_and_never_shown() -> None:
         assert SECRET not in shown
 
 
-def _session_model():  # type: ignore[no-untyped-def]
-    from tui.api.models import Session
-
+def _session_model() -> Session:
     return Session.model_validate(SESSION)
 
 
 def _conversation(*texts: tuple[str, str]) -> dict[str, object]:
     messages = [
-        {"id": f"msg-{i}", "role": role, "markdown_content": text,
-         "created_at": "2026-03-15T14:35:00Z"}
+        {
+            "id": f"msg-{i}",
+            "role": role,
+            "markdown_content": text,
+            "created_at": "2026-03-15T14:35:00Z",
+        }
         for i, (role, text) in enumerate(texts)
     ]
     return {**SESSION, "messages": messages}
 
 
 async def test_follow_up_lost_reply_is_recognised_as_taken() -> None:
-    before = _conversation(("user", "incident"), ("assistant", "findings"), ("user", "why?"),
-                           ("assistant", "because"))
-    after = _conversation(("user", "incident"), ("assistant", "findings"), ("user", "why?"),
-                          ("assistant", "because"), ("user", "why?"))
+    before = _conversation(
+        ("user", "incident"), ("assistant", "findings"), ("user", "why?"), ("assistant", "because")
+    )
+    after = _conversation(
+        ("user", "incident"),
+        ("assistant", "findings"),
+        ("user", "why?"),
+        ("assistant", "because"),
+        ("user", "why?"),
+    )
     after["status"] = "follow_up_running"
     replies = (Reply(0, drop=True), Reply(200, json.dumps(after).encode()))
     with scripted_server(*replies) as (url, script):
         async with _client(url) as client:
-            from tui.api.models import Session
-
             response = await client.send_follow_up(
-                SESSION["id"], "why?", before=Session.model_validate(before)
+                SESSION_ID, "why?", before=Session.model_validate(before)
             )
     assert response.user_message_id == "msg-4"
     assert response.status == "follow_up_running"
@@ -169,15 +177,14 @@ async def test_follow_up_lost_reply_is_recognised_as_taken() -> None:
 
 async def test_follow_up_lost_and_not_taken_raises_so_it_can_be_sent_again() -> None:
     # The same question was asked before: the text alone would wrongly say "taken".
-    before = _conversation(("user", "incident"), ("assistant", "findings"), ("user", "why?"),
-                           ("assistant", "because"))
+    before = _conversation(
+        ("user", "incident"), ("assistant", "findings"), ("user", "why?"), ("assistant", "because")
+    )
     replies = (Reply(0, drop=True), Reply(200, json.dumps(before).encode()))
     with scripted_server(*replies) as (url, script):
         async with _client(url) as client:
-            from tui.api.models import Session
-
             with pytest.raises(NetworkError):
                 await client.send_follow_up(
-                    SESSION["id"], "why?", before=Session.model_validate(before)
+                    SESSION_ID, "why?", before=Session.model_validate(before)
                 )
     assert [request[0] for request in script.seen] == ["POST", "GET"]  # never re-sent

@@ -214,3 +214,41 @@ def test_the_default_store_lives_in_the_data_folder(
     with Store.open_default() as store:
         assert store.path == tmp_path / "xdg-data" / "traversal-tui" / "state.sqlite3"
         assert store.path.exists()
+
+
+def test_dismissed_sessions_stay_hidden_until_watched_again(store: Store) -> None:
+    store.track(P, "s1", title="one", origin="created")
+    store.save_draft(P, "s1", "unsent question")
+    store.dismiss(P, "s1")
+    store.dismiss(P, "s1")  # twice is harmless
+    assert store.dismissed(P) == {"s1"}
+    assert store.tracked(P) == []
+    assert store.draft(P, "s1") is None
+    assert store.dismissed("another profile") == set()
+    store.track(P, "s1", origin="watched")
+    assert store.dismissed(P) == set()
+    assert [t.session_id for t in store.tracked(P)] == ["s1"]
+
+
+def test_a_first_version_file_gains_the_dismissed_table(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE tracked (profile BLOB NOT NULL, session_id BLOB NOT NULL, "
+            "title BLOB, origin TEXT NOT NULL, added_at TEXT NOT NULL, last_status BLOB, "
+            "last_seen_at TEXT, PRIMARY KEY (profile, session_id))"
+        )
+        db.execute(
+            "CREATE TABLE drafts (profile BLOB NOT NULL, session_id BLOB NOT NULL, "
+            "text BLOB NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (profile, session_id))"
+        )
+        db.execute(
+            "CREATE TABLE submissions (profile BLOB NOT NULL, idempotency_key BLOB NOT NULL,"
+            " body TEXT NOT NULL, recorded_at TEXT NOT NULL, "
+            "PRIMARY KEY (profile, idempotency_key))"
+        )
+        db.execute("PRAGMA user_version = 1")
+    db.close()
+    with Store(path) as upgraded:
+        upgraded.dismiss(P, "s9")
+        assert upgraded.dismissed(P) == {"s9"}

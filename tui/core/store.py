@@ -66,6 +66,14 @@ _MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (profile, idempotency_key)
         )""",
     ),
+    (
+        """CREATE TABLE dismissed (
+            profile BLOB NOT NULL,
+            session_id BLOB NOT NULL,
+            dismissed_at TEXT NOT NULL,
+            PRIMARY KEY (profile, session_id)
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -207,6 +215,7 @@ class Store:
         origin: Origin,
     ) -> bool:
         key = (_b(profile), _b(session_id))
+        db.execute("DELETE FROM dismissed WHERE profile = ? AND session_id = ?", key)
         existed = db.execute(
             "SELECT 1 FROM tracked WHERE profile = ? AND session_id = ?", key
         ).fetchone()
@@ -231,6 +240,23 @@ class Store:
             db.execute("DELETE FROM drafts WHERE profile = ? AND session_id = ?", key)
             cursor = db.execute("DELETE FROM tracked WHERE profile = ? AND session_id = ?", key)
             return cursor.rowcount > 0
+
+    def dismiss(self, profile: str, session_id: str) -> None:
+        """Stop following ``session_id`` and hide it from the list; tracking it again undoes it."""
+        key = (_b(profile), _b(session_id))
+        with self._write() as db:
+            db.execute("DELETE FROM drafts WHERE profile = ? AND session_id = ?", key)
+            db.execute("DELETE FROM tracked WHERE profile = ? AND session_id = ?", key)
+            db.execute(
+                """INSERT INTO dismissed (profile, session_id, dismissed_at) VALUES (?, ?, ?)
+                ON CONFLICT (profile, session_id) DO NOTHING""",
+                (*key, self._now()),
+            )
+
+    def dismissed(self, profile: str) -> set[str]:
+        """Ids a person chose to stop watching on this profile."""
+        rows = self._read("SELECT session_id FROM dismissed WHERE profile = ?", (_b(profile),))
+        return {_s(session_id) for (session_id,) in rows}
 
     def tracked(self, profile: str) -> list[TrackedSession]:
         """The sessions ``profile`` follows, oldest first."""
