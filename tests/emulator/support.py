@@ -87,10 +87,12 @@ class Api:
         body: dict[str, int] = response.json()
         return body
 
-    def settled(self, status: str, *, tries: int = 40, **fields: Any) -> dict[str, Any]:
+    def settled(
+        self, status: str, text: str = INCIDENT, *, tries: int = 40, **fields: Any
+    ) -> dict[str, Any]:
         """A new session whose investigation ends ``status`` (idle or failed), with messages."""
         for _ in range(tries):
-            session_id = self.created(**fields)["id"]
+            session_id = self.created(text, **fields)["id"]
             self.advance(LONGEST_INVESTIGATION)
             session = self.session(session_id)
             if session["status"] == "running":  # a hanging one: let it time out
