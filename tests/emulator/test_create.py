@@ -67,7 +67,6 @@ def test_a_replay_succeeds_even_at_the_limit(api_factory: Any) -> None:
 INVALID_BODIES: list[tuple[dict[str, Any], str]] = [
     ({"idempotency_key": "k"}, "input"),
     ({"input": "", "idempotency_key": "k"}, "input"),
-    ({"input": "   ", "idempotency_key": "k"}, "input"),
     ({"input": 42, "idempotency_key": "k"}, "input"),
     ({"input": None, "idempotency_key": "k"}, "input"),
     ({"input": ["x"], "idempotency_key": "k"}, "input"),

@@ -19,9 +19,10 @@ from tui.emulator.engine import EngineError, NewSession
 MAX_IDEMPOTENCY_KEY = 128
 MAX_TITLE = 256
 _DATE_TIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?", re.IGNORECASE
+    r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?",
+    re.IGNORECASE,
 )
-_POSITIVE_INT = re.compile(r"\+?\d{1,18}")
+_POSITIVE_INT = re.compile(r"\+?\d{1,1000}")
 _MODES = tuple(mode.value for mode in ThinkingMode)
 
 
@@ -71,7 +72,7 @@ def _string(
 
 
 def _input(body: Mapping[str, Any]) -> str:
-    value = _string(body, "input", required=True, allowed=str.strip, problem="a non-empty string")
+    value = _string(body, "input", required=True, allowed=bool, problem="a non-empty string")
     assert value is not None
     return value
 
@@ -89,15 +90,23 @@ def _thinking_mode(body: Mapping[str, Any]) -> ThinkingMode:
 
 
 def _parse_time(text: str) -> datetime | None:
-    if not _DATE_TIME.fullmatch(text):
+    match = _DATE_TIME.fullmatch(text)
+    if match is None:
         return None
+    minute, second, fraction, zone = match.groups()
+    # A leap second (:60) is valid RFC 3339; Python's datetime cannot hold it.
+    second = "59" if second == "60" else second or "00"
+    normal = f"{minute}:{second}{fraction or ''}{zone or ''}".upper().replace(" ", "T", 1)
     try:
-        moment = datetime.fromisoformat(text.upper().replace(" ", "T", 1))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC)
-    except (ValueError, OverflowError):
+        moment = datetime.fromisoformat(normal)
+    except ValueError:
         return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # at the very edges of the calendar; keep its own offset
+        return moment
 
 
 def new_session(raw: bytes) -> NewSession:
