@@ -74,12 +74,14 @@ class RenderJob:
     """Render ``entries`` at ``width`` with ``theme``, posting results through ``post``."""
 
     job_id: int
-    entries: list[JobEntry]
+    entries: list[JobEntry] = field(repr=False)
     width: int
-    theme: RenderTheme
+    theme: RenderTheme = field(repr=False)
     screen_lines: int
-    post: Callable[[Message], object]
+    post: Callable[[Message], object] = field(repr=False)
     cancelled: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
+    """Set when :meth:`run` has returned, whether done or cancelled."""
     units_rendered: int = 0
     """How many units this job has rendered (read by tests)."""
 
@@ -88,6 +90,12 @@ class RenderJob:
 
     def run(self) -> None:
         """Render every entry, in the order given; stop early if cancelled."""
+        try:
+            self._run()
+        finally:
+            self.finished.set()
+
+    def _run(self) -> None:
         renderer = UnitRenderer(self.width, self.theme)
         published = 0
         for job_entry in self.entries:

@@ -3,11 +3,11 @@
 Painting a line is a lookup and a crop of a strip rendered in advance, so
 scrolling costs the same whatever the size of the answer. The pane also
 keeps what is on screen in place while units above it appear or change
-height: before each change it notes the (entry, unit, line) at the top, and
-after it scrolls back to that position. A *pin* is a position the view asked
-for (the newest answer, or new entries to follow) that may not exist yet; it
-is re-applied after each change until reached, and dropped as soon as the
-user scrolls.
+height: it holds the (entry, unit, line) wanted at the top of the screen and
+scrolls back to it after every change. The held position may lie beyond
+what can be scrolled to yet (the newest answer while the rest is still
+rendering); it is kept until the user scrolls, which the pane notices as a
+scroll position other than the one it last set.
 """
 
 from __future__ import annotations
@@ -18,10 +18,8 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events, on
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollDown, ScrollLeft, ScrollRight, ScrollTo, ScrollUp
 from textual.strip import Strip
 
 from .document import Document, Position
@@ -56,7 +54,8 @@ class ConversationPane(ScrollView, can_focus=False):
         self.pending: str | None = None
         self.message: str | None = None
         self.held = Position()
-        self.pin: Position | None = None
+        """The position wanted at the top of the screen."""
+        self._placed_y = 0
         self.highlights: dict[int, list[tuple[int, int, Style]]] = {}
         self.pending_style = Style(italic=True)
         self.message_style = Style(dim=True)
@@ -97,36 +96,32 @@ class ConversationPane(ScrollView, can_focus=False):
         return self.document.height > 0 and round(self.scroll_y) >= self.max_scroll_y
 
     def hold(self) -> None:
-        """Note the position at the top of the screen, before the document changes."""
-        if self.pin is None:
+        """Before the document changes: note the top line if the user scrolled since."""
+        if round(self.scroll_y) != self._placed_y:
             self.held = self.document.locate(round(self.scroll_y))
 
     def remap(self, entry: int, unit: int, old_height: int, new_height: int) -> None:
         """Keep the held position proportionally inside a unit whose height changed."""
-        anchor = self.held
-        if (anchor.entry, anchor.unit) == (entry, unit) and old_height and new_height != old_height:
-            line = anchor.line * new_height // old_height
-            self.held = Position(entry, unit, line)
+        held = self.held
+        if (held.entry, held.unit) == (entry, unit) and old_height and new_height != old_height:
+            self.held = Position(entry, unit, held.line * new_height // old_height)
 
     def release(self) -> None:
         """After the document changed: resize, return to the held position, repaint."""
         self.document.reindex()
         extra = len(self._extra_lines)
         self.virtual_size = Size(self.document.width, self.document.height + extra)
-        target = self.pin if self.pin is not None else self.held
-        y = self.document.y_of(target)
-        self._scroll(y)
-        if self.pin is not None and y <= self.max_scroll_y:
-            self.held, self.pin = self.pin, None
+        self._scroll(self.document.y_of(self.held))
         self.refresh()
 
     def _scroll(self, y: int, x: int | None = None) -> None:
         self.scroll_to(x=x, y=y, animate=False, force=True, immediate=True)
+        self._placed_y = round(self.scroll_y)
 
     def go_to(self, y: int, *, x: int | None = None) -> None:
-        """Scroll so document line ``y`` is at the top (as the user asked)."""
-        self.pin = None
+        """Scroll so document line ``y`` is at the top, and hold that position."""
         self._scroll(y, x)
+        self.held = self.document.locate(self._placed_y)
 
     def center_on(self, y: int, column: int) -> None:
         """Scroll so document line ``y`` and ``column`` are on screen, line mid-screen."""
@@ -139,18 +134,6 @@ class ConversationPane(ScrollView, can_focus=False):
         if not left <= column < left + width:
             left = max(0, column - width // 2)
         self.go_to(top, x=left)
-
-    @on(events.MouseScrollDown)
-    @on(events.MouseScrollUp)
-    @on(events.MouseScrollLeft)
-    @on(events.MouseScrollRight)
-    @on(ScrollUp)
-    @on(ScrollDown)
-    @on(ScrollLeft)
-    @on(ScrollRight)
-    @on(ScrollTo)
-    def _user_scrolled(self) -> None:
-        self.pin = None
 
     # Painting ------------------------------------------------------------
 

@@ -21,7 +21,7 @@ UNIT_SIZE = 4096
 
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _LIST_ITEM = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
-_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[(?:[^\]\\\n]|\\.){1,999}\]:.*$", re.MULTILINE)
+_REFERENCE_DEFINITION = re.compile(r" {0,3}\[(?:[^\]\\\n]|\\.){1,999}\]:.*", re.MULTILINE)
 
 
 def normalize_newlines(text: str) -> str:
@@ -40,8 +40,8 @@ def _closes(line: str, marker: str) -> bool:
     )
 
 
-def _cut_points(lines: list[str]) -> Iterator[int]:
-    """Yield indexes of lines at which a new top-level block certainly starts."""
+def _outside_fences(lines: list[str]) -> Iterator[tuple[int, str, bool]]:
+    """Yield (index, line, follows a blank line) for each line not inside a fenced block."""
     fence: str | None = None
     previous_blank = False
     for index, line in enumerate(lines):
@@ -50,15 +50,18 @@ def _cut_points(lines: list[str]) -> Iterator[int]:
                 fence = None
             previous_blank = False
             continue
-        if not line.strip():
-            previous_blank = True
-            continue
-        if previous_blank and line[0] not in " \t" and not _LIST_ITEM.match(line):
-            yield index
-        previous_blank = False
+        yield index, line, previous_blank
+        previous_blank = not line.strip()
         opening = _FENCE_OPEN.match(line)
         if opening and (opening.group(1)[0] == "~" or "`" not in opening.group(2)):
             fence = opening.group(1)
+
+
+def _cut_points(lines: list[str]) -> Iterator[int]:
+    """Yield indexes of lines at which a new top-level block certainly starts."""
+    for index, line, after_blank in _outside_fences(lines):
+        if after_blank and line.strip() and line[0] not in " \t" and not _LIST_ITEM.match(line):
+            yield index
 
 
 def split_markdown(text: str) -> list[str]:
@@ -76,7 +79,36 @@ def split_markdown(text: str) -> list[str]:
             units.append("\n".join(lines[start:cut]).strip("\n"))
             start, size, limit = cut, 0, UNIT_SIZE
     units.append("\n".join(lines[start:]).strip("\n"))
-    return units
+    return _merge_invisible(units)
+
+
+def _invisible(unit: str) -> bool:
+    """Whether ``unit`` holds only link reference definitions, which render as nothing."""
+    return all(
+        _REFERENCE_DEFINITION.fullmatch(line) or not line.strip() for line in unit.split("\n")
+    )
+
+
+def _merge_invisible(units: list[str]) -> list[str]:
+    """Join units that would render empty to a neighbour, so every unit shows something.
+
+    A unit after the first starts with a blank line; one that renders nothing
+    would leave a blank line the whole document does not have.
+    """
+    merged: list[str] = []
+    carried = ""
+    for unit in units:
+        if _invisible(unit):
+            carried += unit + "\n\n"
+        else:
+            merged.append(carried + unit)
+            carried = ""
+    if carried:
+        if merged:
+            merged[-1] += "\n\n" + carried.rstrip("\n")
+        else:
+            merged.append(carried.rstrip("\n"))
+    return merged
 
 
 def split_plain(text: str) -> list[str]:
@@ -101,4 +133,9 @@ def reference_definitions(text: str) -> str:
     Each unit is parsed with the definitions of the whole entry, so a link in
     one unit can use a definition written in another.
     """
-    return "\n\n".join(match.group() for match in _REFERENCE_DEFINITION.finditer(text))
+    if not _REFERENCE_DEFINITION.search(text):
+        return ""
+    lines = text.split("\n")
+    return "\n\n".join(
+        line for _, line, _ in _outside_fences(lines) if _REFERENCE_DEFINITION.match(line)
+    )

@@ -365,9 +365,9 @@ class ConversationView(Widget, can_focus=True):
             self._close_outline()
             self._prompt_rule = None
             pane.scroll_to(x=0, y=0, animate=False, immediate=True)
-            pane.pin = self._opening_position(new_entries)
+            pane.held = self._opening_position(new_entries)
         elif following and first_new < len(new_entries):
-            pane.pin = Position(first_new, 0, 0)
+            pane.held = Position(first_new, 0, 0)
         self._fill_from_cache()
         self._start_job()
         pane.release()
@@ -385,7 +385,6 @@ class ConversationView(Widget, can_focus=True):
         self._close_outline()
         pane = self.pane
         pane.document.reset([])
-        pane.pin = None
         pane.held = Position()
         pane.pending = None
         pane.message = message
@@ -418,8 +417,8 @@ class ConversationView(Widget, can_focus=True):
         if not lines.complete:
             return
         self._prompt_rule = None
-        if pane.pin == Position(prompt, 0, 0) and lines.height > pane.size.height // 3:
-            pane.pin = Position(answer, 0, 0)
+        if pane.held == Position(prompt, 0, 0) and lines.height > pane.size.height // 3:
+            pane.held = Position(answer, 0, 0)
 
     def _fill_from_cache(self) -> None:
         for index, lines in enumerate(self.pane.document.entries):
@@ -443,7 +442,7 @@ class ConversationView(Widget, can_focus=True):
     def _job_order(self) -> list[JobEntry]:
         """Incomplete entries, the one on screen first, then those below, then those above."""
         pane = self.pane
-        focus = pane.pin if pane.pin is not None else pane.held
+        focus = pane.held
         entries = pane.document.entries
         count = len(entries)
         start = min(focus.entry, max(0, count - 1))
@@ -518,11 +517,12 @@ class ConversationView(Widget, can_focus=True):
             old_height = lines.unit_height(index)
             lines.put(index, unit)
             pane.remap(message.entry_index, index, old_height, unit.height)
+        lines.reindex()
         if message.complete and lines.complete:
             key = cache_key(lines.entry, message.entry_index, self._width, self._theme)
             self._cache.put(key, lines.rendered())
-        pane.release()
         self._apply_prompt_rule()
+        pane.release()
         filled = pane.document.height - round(pane.scroll_y) >= pane.size.height
         if filled and not self._first_screen.is_set():
             self._first_screen.set()
