@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 
 from tests.bench.documents import findings_document
 from tests.viewer.helpers import DEADLINE, Host, rendered, screen_text, until
@@ -70,18 +71,26 @@ async def test_show_renders_and_reports_completion() -> None:
         ]
 
 
+async def read_a_page(app: Host, pilot: Pilot[None]) -> list[ConversationEntry]:
+    """Show a long answer, wait for its render, page down once; return its entries."""
+    entries = [prompt("p1", "Why?"), answer("a1", findings_document(20_000))]
+    app.view.show("s1", entries)
+    await rendered(app.view)
+    await pilot.press("pagedown")
+    return entries
+
+
 async def test_identical_poll_does_nothing(render_count: list[Unit]) -> None:
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
         view = app.view
-        entries = [prompt("p1", "Why?"), answer("a1", findings_document(20_000))]
-        view.show("s1", entries)
-        await rendered(view)
-        await pilot.press("pagedown")
+        entries = await read_a_page(app, pilot)
         position = view.pane.scroll_y
         rendered_before = len(render_count)
         document = view.pane.document
-        view.show("s1", [ConversationEntry(e.id, e.role, e.markdown[:]) for e in entries])
+        copies = [ConversationEntry(e.id, e.role, (e.markdown + ".")[:-1]) for e in entries]
+        assert copies == entries and copies[1].markdown is not entries[1].markdown
+        view.show("s1", copies)
         assert view.render_job is None and not view.is_rendering
         assert view.pane.document is document
         await pilot.pause()
@@ -110,10 +119,7 @@ async def test_appended_answer_renders_only_the_new_entry(render_count: list[Uni
     app = Host()
     async with app.run_test(size=SIZE) as pilot:
         view = app.view
-        first = [prompt("p1", "Why?"), answer("a1", findings_document(20_000))]
-        view.show("s1", first)
-        await rendered(view)
-        await pilot.press("pagedown")
+        first = await read_a_page(app, pilot)
         position = view.pane.scroll_y
         render_count.clear()
         follow_up = [*first, prompt("p2", "And the cache?"), answer("a2", "Cache is **fine**.")]
@@ -189,17 +195,20 @@ async def test_resize_rerenders_in_the_background() -> None:
         assert max(len(line) for line in screen_text(view)) <= view.pane.content_width
 
 
+def two_exchanges(second_answer: str) -> list[ConversationEntry]:
+    return [
+        prompt("p1", "First question"),
+        answer("a1", findings_document(10_000)),
+        prompt("p2", "Second question"),
+        answer("a2", second_answer),
+    ]
+
+
 async def test_new_session_opens_at_the_prompt_of_the_newest_answer() -> None:
     app = Host()
     async with app.run_test(size=SIZE):
         view = app.view
-        entries = [
-            prompt("p1", "First question"),
-            answer("a1", findings_document(10_000)),
-            prompt("p2", "Second question"),
-            answer("a2", findings_document(10_000, seed=3)),
-        ]
-        view.show("s1", entries)
+        view.show("s1", two_exchanges(findings_document(10_000, seed=3)))
         await rendered(view)
         assert screen_text(view)[1:3] == [USER_TITLE, "  Second question"]
 
@@ -208,13 +217,7 @@ async def test_a_short_last_exchange_is_shown_at_the_bottom() -> None:
     app = Host()
     async with app.run_test(size=SIZE):
         view = app.view
-        entries = [
-            prompt("p1", "First question"),
-            answer("a1", findings_document(10_000)),
-            prompt("p2", "Second question"),
-            answer("a2", "# Second answer\n\nBody."),
-        ]
-        view.show("s1", entries)
+        view.show("s1", two_exchanges("# Second answer\n\nBody."))
         await rendered(view)
         text = screen_text(view)
         assert view.pane.scroll_y == view.pane.max_scroll_y > 0
