@@ -1,0 +1,690 @@
+"""The conversation viewer of the detail pane.
+
+Rendering happens in a thread worker, unit by unit (see :mod:`.job`), and
+reaches the screen in batches: what is on screen first, the rest after,
+while keys, scrolling and timers keep running. Complete renders are cached
+per entry, width and theme, so showing a conversation again, or the same
+poll twice, costs nothing. A resize or theme change re-renders in the
+background while the previous render stays on screen.
+
+Scroll position when a conversation is shown:
+
+- another session: at the prompt that asked the newest answer, or at the
+  answer itself when that prompt would take more than a third of the
+  screen; at the last prompt when it has no answer yet;
+- the same session with new entries: unchanged, unless the view was at the
+  bottom, in which case it follows: the first new entry is brought up as
+  far as the top of the screen;
+- the same session and content: nothing happens at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from rich.style import Style
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import var
+from textual.widget import Widget
+from textual.worker import Worker
+
+from .cache import RenderCache, cache_key
+from .document import EntryLines, Position
+from .entry import ConversationEntry
+from .find import FindBar, Match, counter_text, find_matches
+from .job import JobEntry, RenderFinished, RenderJob, UnitsRendered
+from .outline import Outline
+from .pane import ConversationPane
+from .theme import STYLE_FIELDS, RenderTheme, component_class, read_theme
+
+RESIZE_DELAY = 0.12
+"""Seconds a new width must last before the conversation is re-rendered for it."""
+FIND_REFRESH_DELAY = 0.25
+"""Seconds between searches of a document that is still being rendered."""
+HORIZONTAL_STEP = 4
+
+
+def _binding(
+    key: str,
+    action: str,
+    description: str,
+    name: str,
+    tooltip: str,
+    *,
+    show: bool = True,
+    key_display: str | None = None,
+) -> Binding:
+    return Binding(
+        key,
+        action,
+        description,
+        show=show,
+        key_display=key_display,
+        id=f"conversation.{name}",
+        tooltip=tooltip,
+    )
+
+
+class ConversationView(Widget, can_focus=True):
+    """Shows a session's prompts and answers; answers are rendered Markdown."""
+
+    DEFAULT_CSS = """
+    ConversationView {
+        height: 1fr;
+        layout: vertical;
+    }
+    ConversationView > .conversation--h1 {
+        color: $markdown-h1-color;
+        text-style: $markdown-h1-text-style;
+    }
+    ConversationView > .conversation--h2 {
+        color: $markdown-h2-color;
+        text-style: $markdown-h2-text-style;
+    }
+    ConversationView > .conversation--h3 {
+        color: $markdown-h3-color;
+        text-style: bold;
+    }
+    ConversationView > .conversation--h4 {
+        color: $markdown-h4-color;
+        text-style: $markdown-h4-text-style;
+    }
+    ConversationView > .conversation--user-header {
+        color: $text-accent;
+        text-style: bold;
+    }
+    ConversationView > .conversation--user-body { background: $boost; }
+    ConversationView > .conversation--assistant-header {
+        color: $text-primary;
+        text-style: bold;
+    }
+    ConversationView > .conversation--code { background: $surface-darken-1; }
+    ConversationView > .conversation--code-label { color: $text-muted; }
+    ConversationView > .conversation--inline-code {
+        color: $text-warning;
+        background: $boost;
+    }
+    ConversationView > .conversation--link {
+        color: $text-primary;
+        text-style: underline;
+    }
+    ConversationView > .conversation--link-target { color: $text-muted; }
+    ConversationView > .conversation--quote {
+        color: $text-muted;
+        text-style: italic;
+    }
+    ConversationView > .conversation--table-border { color: $text-muted; }
+    ConversationView > .conversation--table-header {
+        color: $text-primary;
+        text-style: bold;
+    }
+    ConversationView > .conversation--rule { color: $text-muted; }
+    ConversationView > .conversation--bullet {
+        color: $text-accent;
+        text-style: bold;
+    }
+    ConversationView > .conversation--note {
+        color: $text-muted;
+        text-style: italic;
+    }
+    ConversationView > .conversation--pending {
+        color: $text-muted;
+        text-style: italic;
+    }
+    ConversationView > .conversation--message { color: $text-muted; }
+    ConversationView > .conversation--match {
+        background: $warning 50%;
+        color: $text;
+    }
+    ConversationView > .conversation--match-current {
+        background: $accent;
+        color: $text;
+        text-style: bold;
+    }
+    """
+
+    COMPONENT_CLASSES = {component_class(name) for name in STYLE_FIELDS} | {
+        "conversation--pending",
+        "conversation--message",
+        "conversation--match",
+        "conversation--match-current",
+    }
+
+    BINDINGS = [
+        _binding("up", "scroll_lines(-1)", "Up", "up", "Scroll up one line", show=False),
+        _binding("down", "scroll_lines(1)", "Down", "down", "Scroll down one line", show=False),
+        _binding("left", "scroll_columns(-1)", "Left", "left", "Scroll left", show=False),
+        _binding("right", "scroll_columns(1)", "Right", "right", "Scroll right", show=False),
+        _binding("pageup,b", "page(-1)", "Page up", "page_up", "Scroll up one screen", show=False),
+        _binding(
+            "pagedown,space",
+            "page(1)",
+            "Page down",
+            "page_down",
+            "Scroll down one screen",
+            show=False,
+        ),
+        _binding("home", "top", "Top", "top", "Go to the start of the conversation", show=False),
+        _binding(
+            "end", "bottom", "Bottom", "bottom", "Go to the end of the conversation", show=False
+        ),
+        _binding("slash", "find", "Find", "find", "Find text in the conversation", key_display="/"),
+        _binding("o", "outline", "Outline", "outline", "List the headings to jump to one"),
+        _binding(
+            "right_square_bracket",
+            "heading(1)",
+            "Next heading",
+            "next_heading",
+            "Jump to the next heading",
+            key_display="]",
+        ),
+        _binding(
+            "left_square_bracket",
+            "heading(-1)",
+            "Previous heading",
+            "previous_heading",
+            "Jump to the previous heading",
+            key_display="[",
+            show=False,
+        ),
+        _binding("f3", "match(1)", "Next match", "next_match", "Go to the next match", show=False),
+        _binding(
+            "shift+f3",
+            "match(-1)",
+            "Previous match",
+            "previous_match",
+            "Go to the previous match",
+            show=False,
+        ),
+    ]
+
+    class Rendered(Message):
+        """Everything of the conversation shown for ``key`` is rendered."""
+
+        def __init__(self, view: ConversationView, key: str) -> None:
+            super().__init__()
+            self.view = view
+            self.key = key
+
+        @property
+        def control(self) -> ConversationView:
+            return self.view
+
+    is_rendering: var[bool] = var(False)
+    """Whether a render job is running for the conversation on display."""
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._key: str | None = None
+        self._entries: tuple[ConversationEntry, ...] = ()
+        self._pending: str | None = None
+        self._message: str | None = None
+        self._theme = RenderTheme()
+        self._width = 0
+        self._job: RenderJob | None = None
+        self._cache = RenderCache()
+        self._rendered_key: str | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._first_screen = asyncio.Event()
+        self._prompt_rule: tuple[int, int] | None = None
+        self._matches: list[Match] = []
+        self._matches_truncated = False
+        self._match_index: int | None = None
+        self._query = ""
+        self._find_stale = False
+
+    def compose(self) -> ComposeResult:
+        yield ConversationPane()
+        yield FindBar()
+        yield Outline()
+
+    @property
+    def pane(self) -> ConversationPane:
+        return self.query_one(ConversationPane)
+
+    @property
+    def key(self) -> str | None:
+        """The session shown (None when cleared)."""
+        return self._key
+
+    @property
+    def rendered_key(self) -> str | None:
+        """The session shown, once all of it is rendered; None while rendering."""
+        return self._rendered_key
+
+    @property
+    def render_job(self) -> RenderJob | None:
+        """The render job running, if any."""
+        return self._job
+
+    async def wait_rendered(self) -> None:
+        """Wait until nothing is left to render (for tests and benchmarks)."""
+        await self._idle.wait()
+
+    async def wait_first_screen(self) -> None:
+        """Wait until the screen is filled, or everything rendered (for tests and benchmarks)."""
+        await self._first_screen.wait()
+
+    # Lifecycle -----------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._read_theme()
+
+    def on_unmount(self) -> None:
+        self._cancel_job()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self.call_later(self._check_theme)
+
+    def _read_theme(self) -> bool:
+        """Read the styles the renderer uses; True when they changed."""
+        theme = read_theme(self.get_component_rich_style, dark=self.app.current_theme.dark)
+        pane = self.pane
+        pane.pending_style = self.get_component_rich_style("conversation--pending")
+        pane.message_style = self.get_component_rich_style("conversation--message")
+        if theme == self._theme:
+            return False
+        self._theme = theme
+        return True
+
+    def _check_theme(self) -> None:
+        if self._read_theme() and self._entries:
+            self._restyle()
+        self._paint_matches()
+
+    def on_resize(self) -> None:
+        width = self.pane.content_width
+        if width == self._width or width <= 0:
+            return
+        if self._width == 0:
+            self._width = width
+            self._restyle()
+        else:
+            self.set_timer(RESIZE_DELAY, self._width_settled, name="conversation-resize")
+
+    def _width_settled(self) -> None:
+        width = self.pane.content_width
+        if width > 0 and width != self._width:
+            self._width = width
+            self._restyle()
+
+    # Public API ------------------------------------------------------------
+
+    def show(
+        self,
+        key: str,
+        entries: Sequence[ConversationEntry],
+        *,
+        pending: str | None = None,
+    ) -> None:
+        """Show the conversation of session ``key``; see the module doc for scrolling."""
+        new_entries = tuple(entries)
+        if key == self._key and new_entries == self._entries and self._message is None:
+            if pending != self._pending:
+                self._set_pending(pending)
+            return
+        pane = self.pane
+        pane.hold()
+        same_session = key == self._key and self._message is None
+        following = same_session and pane.at_bottom()
+        old_lines = pane.document.entries if same_session else []
+        lines: list[EntryLines] = []
+        first_new = len(new_entries)
+        for index, entry in enumerate(new_entries):
+            previous = old_lines[index] if index < len(old_lines) else None
+            if previous is not None and previous.entry == entry:
+                lines.append(previous)
+                continue
+            first_new = min(first_new, index)
+            current = EntryLines(entry)
+            if previous is not None and previous.entry.id == entry.id:
+                current.units = previous.units
+                current.mark_stale()
+            lines.append(current)
+        self._key = key
+        self._entries = new_entries
+        self._pending = pending
+        self._message = None
+        pane.message = None
+        pane.pending = pending
+        pane.document.reset(lines)
+        if not same_session:
+            self._close_outline()
+            self._prompt_rule = None
+            pane.scroll_to(x=0, y=0, animate=False, immediate=True)
+            pane.held = self._opening_position(new_entries)
+        elif following and first_new < len(new_entries):
+            pane.held = Position(first_new, 0, 0)
+        self._fill_from_cache()
+        self._start_job()
+        pane.release()
+        self._document_changed()
+
+    def clear(self, message: str) -> None:
+        """Show no conversation, only ``message`` (plain text)."""
+        self._cancel_job()
+        self._key = None
+        self._entries = ()
+        self._pending = None
+        self._message = message
+        self._rendered_key = None
+        self._prompt_rule = None
+        self._close_outline()
+        pane = self.pane
+        pane.document.reset([])
+        pane.held = Position()
+        pane.pending = None
+        pane.message = message
+        pane.scroll_to(x=0, y=0, animate=False, immediate=True)
+        pane.release()
+        self._set_idle()
+        self._document_changed()
+
+    # Rendering ---------------------------------------------------------
+
+    def _opening_position(self, entries: tuple[ConversationEntry, ...]) -> Position:
+        """Where a newly shown conversation opens (see the module doc)."""
+        if not entries:
+            return Position()
+        if entries[-1].is_user:
+            return Position(len(entries) - 1, 0, 0)
+        answer = len(entries) - 1
+        if answer > 0 and entries[answer - 1].is_user:
+            self._prompt_rule = (answer - 1, answer)
+            return Position(answer - 1, 0, 0)
+        return Position(answer, 0, 0)
+
+    def _apply_prompt_rule(self) -> None:
+        """Skip to the answer when the prompt above it turned out long."""
+        if self._prompt_rule is None:
+            return
+        prompt, answer = self._prompt_rule
+        pane = self.pane
+        lines = pane.document.entries[prompt]
+        if not lines.complete:
+            return
+        self._prompt_rule = None
+        if pane.held == Position(prompt, 0, 0) and lines.height > pane.size.height // 3:
+            pane.held = Position(answer, 0, 0)
+
+    def _fill_from_cache(self) -> None:
+        for index, lines in enumerate(self.pane.document.entries):
+            if lines.complete:
+                continue
+            cached = self._cache.get(cache_key(lines.entry, index, self._width, self._theme))
+            if cached is not None:
+                lines.fill(cached)
+
+    def _restyle(self) -> None:
+        """Re-render for a new width or theme, keeping the old render on screen meanwhile."""
+        pane = self.pane
+        pane.hold()
+        for lines in pane.document.entries:
+            lines.mark_stale()
+        self._fill_from_cache()
+        self._start_job()
+        pane.release()
+        self._document_changed()
+
+    def _job_order(self) -> list[JobEntry]:
+        """Incomplete entries, the one on screen first, then those below, then those above."""
+        pane = self.pane
+        focus = pane.held
+        entries = pane.document.entries
+        count = len(entries)
+        start = min(focus.entry, max(0, count - 1))
+        order = [*range(start, count), *range(start - 1, -1, -1)]
+        return [
+            JobEntry(index, entries[index].entry, focus.unit if index == focus.entry else 0)
+            for index in order
+            if not entries[index].complete
+        ]
+
+    def _start_job(self) -> None:
+        self._cancel_job()
+        self._first_screen.clear()
+        work = self._job_order()
+        if self._width <= 0 or not work:
+            if self._width > 0:
+                self._set_idle()
+            return
+        job = RenderJob(
+            job_id=id(object()),
+            entries=work,
+            width=self._width,
+            theme=self._theme,
+            screen_lines=max(1, self.pane.size.height),
+            post=self._post_from_job,
+        )
+        self._job = job
+        self._idle.clear()
+        self._rendered_key = None
+        self.is_rendering = True
+        self.run_worker(
+            job.run,
+            name="conversation-render",
+            group="conversation-render",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _post_from_job(self, message: Message) -> None:
+        """Post a job's message to this view from the job's thread."""
+        try:
+            self.post_message(message)
+        except RuntimeError:
+            if self._job is not None:
+                self._job.cancel()
+
+    def _cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+            self.is_rendering = False
+
+    def _set_idle(self) -> None:
+        self.is_rendering = False
+        self._first_screen.set()
+        if not self._idle.is_set():
+            self._idle.set()
+        if self._key is not None and self._rendered_key != self._key:
+            self._rendered_key = self._key
+            self.post_message(self.Rendered(self, self._key))
+
+    def on_units_rendered(self, message: UnitsRendered) -> None:
+        message.stop()
+        if self._job is None or message.job_id != self._job.job_id:
+            return
+        pane = self.pane
+        pane.hold()
+        lines = pane.document.entries[message.entry_index]
+        if not lines.planned or len(lines.units) != message.unit_count:
+            lines.plan(message.unit_count)
+        for index, unit in message.units:
+            old_height = lines.unit_height(index)
+            lines.put(index, unit)
+            pane.remap(message.entry_index, index, old_height, unit.height)
+        lines.reindex()
+        if message.complete and lines.complete:
+            key = cache_key(lines.entry, message.entry_index, self._width, self._theme)
+            self._cache.put(key, lines.rendered())
+        self._apply_prompt_rule()
+        pane.release()
+        filled = pane.document.height - round(pane.scroll_y) >= pane.size.height
+        if filled and not self._first_screen.is_set():
+            self._first_screen.set()
+        self._document_changed()
+
+    def on_render_finished(self, message: RenderFinished) -> None:
+        message.stop()
+        if self._job is not None and message.job_id == self._job.job_id:
+            self._job = None
+            self._set_idle()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        event.stop()
+
+    def _set_pending(self, pending: str | None) -> None:
+        pane = self.pane
+        pane.hold()
+        self._pending = pending
+        pane.pending = pending
+        pane.release()
+
+    # Scrolling -----------------------------------------------------------
+
+    def action_scroll_lines(self, lines: int) -> None:
+        pane = self.pane
+        pane.go_to(round(pane.scroll_y) + lines)
+
+    def action_scroll_columns(self, direction: int) -> None:
+        pane = self.pane
+        pane.go_to(
+            round(pane.scroll_y), x=max(0, round(pane.scroll_x) + direction * HORIZONTAL_STEP)
+        )
+
+    def action_page(self, direction: int) -> None:
+        pane = self.pane
+        step = max(1, pane.scrollable_content_region.height - 1)
+        pane.go_to(round(pane.scroll_y) + direction * step)
+
+    def action_top(self) -> None:
+        self.pane.go_to(0, x=0)
+
+    def action_bottom(self) -> None:
+        pane = self.pane
+        pane.go_to(pane.max_scroll_y)
+
+    # Headings and outline ------------------------------------------------
+
+    def action_heading(self, direction: int) -> None:
+        pane = self.pane
+        top = round(pane.scroll_y)
+        items = pane.document.outline()
+        if direction > 0:
+            target = next((item.y for item in items if item.y > top), None)
+        else:
+            target = next((item.y for item in reversed(items) if item.y < top), None)
+        if target is not None:
+            pane.go_to(target, x=0)
+
+    def action_outline(self) -> None:
+        outline = self.query_one(Outline)
+        if outline.is_open:
+            self._close_outline()
+            return
+        pane = self.pane
+        outline.open(pane.document.outline(), round(pane.scroll_y))
+
+    def _close_outline(self) -> None:
+        outline = self.query_one(Outline)
+        if outline.is_open:
+            outline.close()
+            self.focus()
+
+    def on_outline_jump(self, message: Outline.Jump) -> None:
+        message.stop()
+        self._close_outline()
+        self.pane.go_to(message.y, x=0)
+
+    def on_outline_closed(self, message: Outline.Closed) -> None:
+        message.stop()
+        self._close_outline()
+
+    # Find ------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+
+    def action_match(self, direction: int) -> None:
+        self._step_match(direction)
+
+    def on_find_bar_query_changed(self, message: FindBar.QueryChanged) -> None:
+        message.stop()
+        self._query = message.query
+        self._search(from_top=True)
+
+    def on_find_bar_step(self, message: FindBar.Step) -> None:
+        message.stop()
+        self._step_match(message.direction)
+
+    def on_find_bar_closed(self, message: FindBar.Closed) -> None:
+        message.stop()
+        self.query_one(FindBar).close()
+        self._query = ""
+        self._search(from_top=False)
+        self.focus()
+
+    def _search(self, *, from_top: bool) -> None:
+        """Find the query in the document; keep or choose the current match."""
+        pane = self.pane
+        current = self._matches[self._match_index] if self._match_index is not None else None
+        self._matches, self._matches_truncated = find_matches(pane.document.lines(), self._query)
+        self._find_stale = False
+        if not self._matches:
+            self._match_index = None
+        elif from_top or current is None:
+            top = round(pane.scroll_y)
+            self._match_index = next(
+                (index for index, match in enumerate(self._matches) if match.y >= top), 0
+            )
+            self._show_match()
+        else:
+            self._match_index = next(
+                (index for index, match in enumerate(self._matches) if match.y >= current.y), 0
+            )
+        self._paint_matches()
+
+    def _step_match(self, direction: int) -> None:
+        if not self._matches:
+            return
+        index = self._match_index if self._match_index is not None else -direction
+        self._match_index = (index + direction) % len(self._matches)
+        self._show_match()
+        self._paint_matches()
+
+    def _show_match(self) -> None:
+        if self._match_index is None:
+            return
+        match = self._matches[self._match_index]
+        self.pane.center_on(match.y, match.start)
+
+    def _paint_matches(self) -> None:
+        pane = self.pane
+        highlights: dict[int, list[tuple[int, int, Style]]] = {}
+        if self._matches:
+            normal = self.get_component_rich_style("conversation--match")
+            current = self.get_component_rich_style("conversation--match-current")
+            for index, match in enumerate(self._matches):
+                style = current if index == self._match_index else normal
+                highlights.setdefault(match.y, []).append((match.start, match.end, style))
+        pane.highlights = highlights
+        pane.refresh()
+        if self._query:
+            counter = counter_text(self._match_index, len(self._matches), self._matches_truncated)
+        else:
+            counter = ""
+        self.query_one(FindBar).set_counter(counter)
+
+    def _document_changed(self) -> None:
+        """Search again (at most every few hundred ms) when the query is set."""
+        if self._query and not self._find_stale:
+            self._find_stale = True
+            self.set_timer(FIND_REFRESH_DELAY, self._refresh_search)
+
+    def _refresh_search(self) -> None:
+        if self._find_stale and self._query:
+            self._search(from_top=False)
