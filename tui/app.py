@@ -1,0 +1,718 @@
+"""The dashboard: composes the panes, runs the poll, and turns API outcomes into screens."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from tui.api.errors import (
+    ApiError,
+    Conflict,
+    Forbidden,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    ServerError,
+    Unauthorized,
+)
+from tui.api.models import Session, SessionStatus
+from tui.core.export import export_session, latest_answer
+from tui.core.ordering import WallClock, utc_now
+from tui.core.polling import PollBackoff
+from tui.resources import stylesheet_paths
+from tui.screens.dialogs import ConfirmScreen, HelpScreen, WatchSessionScreen
+from tui.screens.new_investigation import (
+    FormDraft,
+    InvestigationForm,
+    NewInvestigationScreen,
+    SubmitOutcome,
+)
+from tui.widgets.countdown import Clock, CountdownRack, CountdownSpec
+from tui.widgets.detail import DetailPane
+from tui.widgets.followup import FollowUpBox, FollowUpInput
+from tui.widgets.session_list import SessionListPane
+from tui.widgets.topbar import TopBar
+from tui.workspace import NewInvestigation, Workspace
+
+MIN_WIDTH = 80
+MIN_HEIGHT = 24
+DRAFT_SAVE_DELAY = 0.4
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """How the app was started: where it is connected and how it presents itself."""
+
+    endpoint_label: str
+    demo: bool = False
+    poll_interval: float = 5.0
+    export_dir: Path | None = None
+    #: The wall clock for ages and times on screen (fixed in snapshot tests).
+    wall_clock: WallClock = utc_now
+
+
+class TraversalApp(App[None]):
+    """Keyboard-first dashboard for Traversal investigations."""
+
+    TITLE = "Traversal"
+    CSS_PATH: ClassVar[list[str | PurePath]] = stylesheet_paths()
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding(
+            "n",
+            "new_investigation",
+            "New",
+            id="new-investigation",
+            tooltip="Start a new investigation",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="filter",
+            tooltip="Filter the session list (in an answer: find)",
+        ),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            show=False,
+            id="cycle-sort",
+            tooltip="Cycle the list's sort order",
+        ),
+        Binding(
+            "a",
+            "watch",
+            "Watch id",
+            show=False,
+            id="watch-session",
+            tooltip="Watch a session by pasting its id",
+        ),
+        Binding(
+            "d",
+            "unwatch",
+            "Unwatch",
+            show=False,
+            id="unwatch-session",
+            tooltip="Stop watching the selected session",
+        ),
+        Binding(
+            "f",
+            "focus_follow_up",
+            "Follow-up",
+            id="focus-follow-up",
+            tooltip="Type a follow-up question",
+        ),
+        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Refresh now"),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            show=False,
+            id="export",
+            tooltip="Export the open session to a Markdown file",
+        ),
+        Binding(
+            "c",
+            "copy_answer",
+            "Copy",
+            show=False,
+            id="copy-answer",
+            tooltip="Copy the latest answer to the clipboard",
+        ),
+        Binding(
+            "x",
+            "rerun",
+            "Re-run",
+            show=False,
+            id="rerun",
+            tooltip="Start a failed investigation again as a new one",
+        ),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            id="command-palette",
+            tooltip="Open the command palette",
+        ),
+    ]
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        options: AppOptions,
+        *,
+        clock: Clock = time.monotonic,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.options = options
+        self._clock = clock
+        self._keymap = keymap or {}
+        self._backoff = PollBackoff(options.poll_interval)
+        self._poll_timer: Timer | None = None
+        self._poll_again = False
+        self._draft_timer: Timer | None = None
+        self._form_draft: FormDraft | None = None
+        self._hold_until_idle: dict[str, bool] = {}
+        self._told_member_mode = False
+        self._problem: str = ""
+        self.top_bar = TopBar(demo=options.demo, id="top-bar")
+        self.problem_bar = Static("", id="problem", markup=False)
+        self.list_pane = SessionListPane(options.wall_clock, id="list-pane")
+        self.detail = DetailPane(options.wall_clock, id="detail")
+        self.too_small = Static("", id="too-small", markup=False)
+        self.countdowns = CountdownRack(clock, id="countdowns")
+
+    # -- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        # Kept as attributes: App.query_one looks at the active screen, which is a
+        # dialog while one is open, and timers still fire then.
+        yield self.top_bar
+        yield self.problem_bar
+        with Horizontal(id="main"):
+            yield self.list_pane
+            yield self.detail
+        yield self.too_small
+        yield self.countdowns
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        self.top_bar.endpoint = self.options.endpoint_label
+        self.problem_bar.display = False
+        self._check_size()
+        self.list_pane.table.focus()
+        self._resume_submissions()
+        self._start_poll()
+        self.set_interval(15, self.list_pane.refresh_ages, name="ages")
+
+    def on_resize(self) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        width, height = self.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.screen.set_class(too_small, "-too-small")
+        self.too_small.update(
+            f"Terminal too small: {width}×{height}. Traversal needs at least "
+            f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window, or press q to quit."
+        )
+
+    # -- polling ---------------------------------------------------------------
+
+    def _start_poll(self) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+        self.top_bar.poll_state = "refreshing…"
+        self._poll()
+
+    @work(exclusive=True, group="poll", exit_on_error=False)
+    async def _poll(self) -> None:
+        try:
+            result = await self.workspace.poll()
+        finally:
+            self._poll_timer = None
+        if result.became_member_mode and not self._told_member_mode:
+            self._told_member_mode = True
+            self.notify(
+                "This key may not list the organisation's sessions (member role), so the list "
+                "shows the sessions started or watched from this dashboard. Press a to watch one.",
+                title="Showing your sessions",
+                timeout=10,
+                markup=False,
+            )
+        self.list_pane.update_sessions(result.sessions)
+        for session_id in result.vanished:
+            self.list_pane.remove_session(session_id)
+        self._after_poll(result.problem)
+        for session in result.sessions:
+            self._on_status(session)
+        open_id = self.detail.session_id
+        if open_id is not None:
+            fresh = {s.id: s for s in result.sessions}.get(open_id)
+            if self._needs_fetch(fresh):
+                await self._load_detail(open_id)
+
+    def _after_poll(self, problem: ApiError | None) -> None:
+        if problem is None:
+            self._backoff.record_success()
+        else:
+            self._backoff.record_failure()
+        delay = self._backoff.next_delay()
+        if problem is None:
+            self._show_problem("")
+            state = f"updated {self.options.wall_clock():%H:%M:%S} UTC"
+        else:
+            self._show_problem(f"{describe_problem(problem)} Retrying in {delay:.0f} s.")
+            state = "connection problem"
+        self.top_bar.poll_state = state
+        if self._poll_again:
+            self._poll_again = False
+            delay = 0.0
+        self._poll_timer = self.set_timer(delay, self._start_poll, name="poll")
+
+    def _needs_fetch(self, summary: Session | None) -> bool:
+        current = self.detail.session
+        if current is None or current.messages is None:
+            return True
+        if summary is None:
+            return current.status not in (SessionStatus.IDLE, SessionStatus.FAILED)
+        return summary.status != current.status or summary.updated_at != current.updated_at
+
+    def _on_status(self, session: Session) -> None:
+        """Send a follow-up that was held until the session became idle."""
+        if session.is_idle and self._hold_until_idle.pop(session.id, False):
+            text = self._draft_text(session.id)
+            if text.strip():
+                self._send_follow_up(session.id, text)
+
+    def _show_problem(self, text: str) -> None:
+        if text == self._problem:
+            return
+        self._problem = text
+        self.problem_bar.display = bool(text)
+        self.problem_bar.update(text)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place background failures are reported; a poll failure also reschedules."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if event.worker.group == "poll":
+            self._after_poll(error if isinstance(error, ApiError) else None)
+            if not isinstance(error, ApiError):
+                self.notify(f"Refresh failed: {error!r}", severity="error", markup=False)
+            return
+        message = describe_problem(error) if isinstance(error, ApiError) else repr(error)
+        self.notify(message, title="Something went wrong", severity="error", markup=False)
+
+    # -- opening a session -----------------------------------------------------
+
+    @on(SessionListPane.Opened)
+    def _opened(self, event: SessionListPane.Opened) -> None:
+        self.open_session(event.session_id)
+
+    def open_session(self, session_id: str) -> None:
+        detail = self.detail
+        if detail.session_id == session_id:
+            self._load_detail_worker(session_id)
+            return
+        self._flush_draft()
+        detail.open(session_id, self.list_pane.sessions.get(session_id))
+        detail.follow_up.set_text(self._draft_text(session_id))
+        self._update_follow_up_note()
+        self._load_detail_worker(session_id)
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def _load_detail_worker(self, session_id: str) -> None:
+        await self._load_detail(session_id)
+
+    async def _load_detail(self, session_id: str) -> None:
+        try:
+            session = await self.workspace.fetch(session_id)
+        except NotFound:
+            if self.detail.session_id == session_id:
+                self.detail.show_nothing(
+                    "This session no longer exists in this organisation (404)."
+                )
+            self.list_pane.remove_session(session_id)
+            return
+        if self.detail.session_id != session_id:
+            return  # the person opened another session meanwhile: drop this result
+        self.detail.show(session)
+        self.list_pane.update_sessions([session.model_copy(update={"messages": None})])
+        self._on_status(session)
+
+    # -- follow-ups ------------------------------------------------------------
+
+    def _draft_text(self, session_id: str) -> str:
+        return self.workspace.store.draft(self.workspace.profile, session_id) or ""
+
+    @on(FollowUpBox.DraftChanged)
+    def _draft_changed(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self._flush_draft)
+
+    def _flush_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        session_id = self.detail.session_id
+        if session_id is not None:
+            text = self.detail.follow_up.text
+            if text != self._draft_text(session_id):
+                self.workspace.store.save_draft(self.workspace.profile, session_id, text)
+
+    @on(FollowUpBox.Send)
+    def _send_requested(self, event: FollowUpBox.Send) -> None:
+        session = self.detail.session
+        text = event.text
+        if session is None:
+            self.bell()
+            return
+        if not text.strip():
+            self.notify("Type a question first.", severity="warning", markup=False)
+            return
+        self._flush_draft()
+        purpose = f"follow-up:{session.id}"
+        if self.countdowns.remaining(purpose) or session.status in (
+            SessionStatus.RUNNING,
+            SessionStatus.FOLLOW_UP_RUNNING,
+        ):
+            held = not self._hold_until_idle.get(session.id, False)
+            self._hold_until_idle[session.id] = held
+            self._update_follow_up_note()
+            return
+        if session.status == SessionStatus.FAILED:
+            self.notify(
+                "This investigation failed, so it cannot take follow-ups. Press x to start it "
+                "again as a new investigation; your question stays in the box.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self._send_follow_up(session.id, text)
+
+    def _update_follow_up_note(self) -> None:
+        session_id = self.detail.session_id
+        note = ""
+        if session_id and self._hold_until_idle.get(session_id):
+            note = "⏳ Will send by itself when the session is free. ctrl+s again to cancel."
+        elif session_id and self.countdowns.remaining(f"follow-up:{session_id}"):
+            note = "Not sent yet: ctrl+s to send it by itself when the wait ends."
+        self.detail.follow_up.note = note
+
+    @work(group="follow-up", exit_on_error=False)
+    async def _send_follow_up(self, session_id: str, text: str) -> None:
+        box = self.detail.follow_up
+        is_open = self.detail.session_id == session_id
+        before = self.detail.session if is_open else None
+        if is_open:
+            box.lock_reason = "Sending…"
+        try:
+            response = await self.workspace.send_follow_up(session_id, text, before)
+        except (Conflict, RateLimited) as error:
+            self._start_wait(session_id, error)
+            self._restore_lock(session_id)
+            return
+        except ApiError as error:
+            self.notify(
+                f"{describe_problem(error)} Your question is still in the box.",
+                title="Follow-up not sent",
+                severity="error",
+                markup=False,
+            )
+            self._restore_lock(session_id)
+            return
+        self._hold_until_idle.pop(session_id, None)
+        self.countdowns.cancel(f"follow-up:{session_id}")
+        if self.detail.session_id == session_id:
+            if box.text == text:
+                box.set_text("")
+            self._update_follow_up_note()
+        summary = Session.model_validate(response.model_dump(exclude={"messages"}))
+        self.list_pane.update_sessions([summary])
+        await self._load_detail(session_id)
+
+    def _restore_lock(self, session_id: str) -> None:
+        if self.detail.session_id == session_id and self.detail.session is not None:
+            self.detail.show(self.detail.session)
+            self._update_follow_up_note()
+
+    def _start_wait(self, session_id: str, error: Conflict | RateLimited) -> None:
+        if isinstance(error, Conflict) and error.session_failed:
+            self.notify(error.message, title="Session failed", severity="error", markup=False)
+            return
+        title = (
+            "Session busy (409): not sent"
+            if isinstance(error, Conflict)
+            else "At the limit of running investigations (429)"
+        )
+        self.countdowns.start(
+            CountdownSpec(
+                title=title,
+                message=f"{error.message} Your question is kept in the box.",
+                seconds=error.retry_after,
+                purpose=f"follow-up:{session_id}",
+            )
+        )
+
+    @on(CountdownRack.Expired)
+    def _countdown_over(self, event: CountdownRack.Expired) -> None:
+        purpose = event.spec.purpose
+        if purpose.startswith("follow-up:"):
+            session_id = purpose.removeprefix("follow-up:")
+            if self._hold_until_idle.get(session_id):
+                self._hold_until_idle.pop(session_id)
+                text = self._draft_text(session_id)
+                if text.strip():
+                    self._send_follow_up(session_id, text)
+            self._update_follow_up_note()
+        elif purpose == "create" and isinstance(self.screen, NewInvestigationScreen):
+            self.screen.wait_over()
+
+    @on(FollowUpInput.Left)
+    def _leave_follow_up(self) -> None:
+        self.list_pane.table.focus()
+
+    # -- new investigations ----------------------------------------------------
+
+    def action_new_investigation(self) -> None:
+        self._open_form(self._form_draft, heading="New investigation")
+
+    def action_rerun(self) -> None:
+        session = self.detail.session or self._highlighted_session()
+        if session is None or session.status != SessionStatus.FAILED:
+            self.notify("Open a failed investigation to re-run it.", markup=False)
+            return
+        self._open_form(
+            FormDraft(description=session.input, title=session.title or ""),
+            heading="Re-run as a new investigation",
+        )
+
+    def _open_form(self, draft: FormDraft | None, *, heading: str) -> None:
+        def closed(result: FormDraft | None) -> None:
+            self._form_draft = result
+            self.countdowns.cancel("create")
+
+        self.push_screen(
+            NewInvestigationScreen(self.submit_investigation, draft, heading=heading), closed
+        )
+
+    async def submit_investigation(self, form: InvestigationForm) -> SubmitOutcome:
+        """Create it (shielded: closing the form never cancels a POST half-way)."""
+        investigation = NewInvestigation(
+            description=form.description,
+            title=form.title,
+            time=form.time,
+            reference=form.reference,
+            thinking_mode=form.thinking_mode,
+        )
+        try:
+            result = await asyncio.shield(self.workspace.create(investigation))
+        except RateLimited as error:
+            self.countdowns.start(
+                CountdownSpec(
+                    title="At the limit of running investigations (429)",
+                    message=f"{error.message} Your form is kept as typed.",
+                    seconds=error.retry_after,
+                    purpose="create",
+                )
+            )
+            return SubmitOutcome(
+                False,
+                f"Not started: the organisation is at its limit. Wait {error.retry_after} s, or "
+                "press ctrl+s to start it by itself when the wait ends.",
+                retry_after=error.retry_after,
+            )
+        except (NetworkError, ServerError) as error:
+            return SubmitOutcome(
+                False,
+                f"{describe_problem(error)} It may or may not have started; press ctrl+s to "
+                "retry safely (the same request cannot create a second investigation).",
+            )
+        except ApiError as error:
+            return SubmitOutcome(False, describe_problem(error))
+        session = result.session
+        self._form_draft = None
+        self.countdowns.cancel("create")
+        self.list_pane.update_sessions([session])
+        self.list_pane.select(session.id)
+        self.open_session(session.id)
+        if not result.created:
+            self.notify(
+                "An investigation with the same reference already exists; opened it instead.",
+                title="Already started",
+                markup=False,
+            )
+        return SubmitOutcome(True)
+
+    @work(group="resume", exit_on_error=False)
+    async def _resume_submissions(self) -> None:
+        results = await self.workspace.resume_pending()
+        if results:
+            self.list_pane.update_sessions([r.session for r in results])
+            self.notify(
+                f"Finished starting {len(results)} investigation(s) left open by the last run.",
+                markup=False,
+            )
+
+    # -- other actions -----------------------------------------------------------
+
+    def _highlighted_session(self) -> Session | None:
+        session_id = self.list_pane.highlighted_id
+        return self.list_pane.sessions.get(session_id) if session_id else None
+
+    def action_filter(self) -> None:
+        self.list_pane.open_filter()
+
+    def action_cycle_sort(self) -> None:
+        order = self.list_pane.cycle_sort()
+        self.notify(f"Sorted: {order.label}", timeout=2, markup=False)
+
+    def action_refresh(self) -> None:
+        if self.workers and any(w.group == "poll" and w.is_running for w in self.workers):
+            self._poll_again = True
+        else:
+            self._start_poll()
+        if self.detail.session_id:
+            self._load_detail_worker(self.detail.session_id)
+
+    def action_focus_follow_up(self) -> None:
+        if self.detail.session_id is None:
+            self.notify("Open a session first (enter on the list).", markup=False)
+            return
+        self.detail.follow_up.input.focus()
+
+    def action_watch(self) -> None:
+        def chosen(session_id: str | None) -> None:
+            if session_id:
+                self._watch(session_id)
+
+        self.push_screen(WatchSessionScreen(), chosen)
+
+    @work(group="watch", exit_on_error=False)
+    async def _watch(self, session_id: str) -> None:
+        try:
+            session = await self.workspace.watch(session_id)
+        except NotFound:
+            self.notify(
+                "No session with that id in this organisation.", severity="error", markup=False
+            )
+            return
+        self.list_pane.update_sessions([session.model_copy(update={"messages": None})])
+        self.list_pane.select(session.id)
+        self.notify(f"Watching: {session.display_title}", markup=False)
+
+    def action_unwatch(self) -> None:
+        session = self._highlighted_session()
+        if session is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            self.workspace.unwatch(session.id)
+            self.list_pane.remove_session(session.id)
+            if self.detail.session_id == session.id:
+                self.detail.show_nothing(
+                    "Stopped watching that session. Press a to watch it again."
+                )
+
+        self.push_screen(
+            ConfirmScreen(f"Stop watching “{session.display_title}”?\n(a brings it back by id)"),
+            answered,
+        )
+
+    def action_export(self) -> None:
+        session = self.detail.session
+        if session is None or session.messages is None:
+            self.notify("Open a session first.", markup=False)
+            return
+        folder = self.options.export_dir or Path.cwd()
+        try:
+            path = export_session(session, folder)
+        except OSError as error:
+            self.notify(
+                f"Could not write the export: {error.strerror}.", severity="error", markup=False
+            )
+            return
+        self.notify(f"Exported to {path}", title="Exported", markup=False)
+
+    def action_copy_answer(self) -> None:
+        session = self.detail.session
+        answer = latest_answer(session) if session else None
+        if answer is None:
+            self.notify("No answer to copy yet.", markup=False)
+            return
+        self.copy_to_clipboard(answer)
+        self.notify(f"Copied the latest answer ({len(answer):,} characters).", markup=False)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self._help_rows(), HELP_INTRO))
+
+    def _help_rows(self) -> Iterable[tuple[str, str]]:
+        rows = [(self.get_key_display(b), b.tooltip or b.description) for b in _bindings()]
+        rows += [
+            ("enter", "Open the selected session"),
+            ("ctrl+s", "Send the follow-up / submit a form"),
+            ("escape", "Close a form or dialog; leave the follow-up box"),
+        ]
+        return rows
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in _bindings():
+            if binding.id in ("command-palette", "quit", "help"):
+                continue
+            yield SystemCommand(binding.description, binding.tooltip, _runner(self, binding.action))
+        yield SystemCommand("Help", "Show every key", self.action_help)
+
+    async def action_quit(self) -> None:
+        self._flush_draft()
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.workspace.client.aclose(), timeout=0.5)
+
+
+def _bindings() -> list[Binding]:
+    return [b for b in TraversalApp.BINDINGS if isinstance(b, Binding)]
+
+
+def _runner(app: App[None], action: str) -> Callable[[], Awaitable[object]]:
+    async def run() -> object:
+        return await app.run_action(action)
+
+    return run
+
+
+HELP_INTRO = (
+    "Single-letter keys work wherever no text is being typed. Statuses read as a symbol and a "
+    "word: ◐ running, ◑ follow-up, ● idle, ✖ failed. A 409 or 429 shows a countdown; your "
+    "text stays, and ctrl+s during the wait sends it by itself when the wait ends."
+)
+
+
+def describe_problem(error: BaseException) -> str:
+    """A plain-words sentence for an API failure, with what to do about it."""
+    if isinstance(error, Unauthorized):
+        return (
+            "The API key was not accepted (401): it is missing, invalid or revoked. "
+            "Check TRAVERSAL_API_KEY or the profile's key."
+        )
+    if isinstance(error, Forbidden):
+        return f"Not allowed (403): {error.message}"
+    if isinstance(error, NetworkError):
+        return f"Cannot reach the server: {error.message}"
+    if isinstance(error, ServerError):
+        return f"The server failed ({error.status}): {error.message}"
+    if isinstance(error, ApiError):
+        return error.message
+    return f"Unexpected error: {error!r}"

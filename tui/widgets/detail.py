@@ -1,0 +1,107 @@
+"""The detail pane: the open session's header, conversation and follow-up box."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.api.models import Session, SessionStatus
+from tui.core.ordering import WallClock, age, utc_now
+from tui.core.status import follow_up_blocked_reason, status_label
+from tui.widgets.conversation import ConversationEntry, ConversationView
+from tui.widgets.followup import FollowUpBox
+
+PENDING_TEXT = {
+    SessionStatus.RUNNING: ("◐ Traversal is investigating: metrics, logs, traces and deploys…"),
+    SessionStatus.FOLLOW_UP_RUNNING: "◑ Traversal is answering your follow-up…",
+}
+
+
+class DetailPane(Vertical):
+    """Shows one session. ``session_id`` is the open one, or None."""
+
+    def __init__(self, wall_clock: WallClock = utc_now, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._now = wall_clock
+        self.session_id: str | None = None
+        self.session: Session | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="detail-header")
+        yield ConversationView(id="conversation")
+        yield FollowUpBox(id="follow-up")
+
+    def on_mount(self) -> None:
+        self.show_nothing("Select a session and press enter to read its findings.")
+
+    @property
+    def conversation(self) -> ConversationView:
+        return self.query_one(ConversationView)
+
+    @property
+    def follow_up(self) -> FollowUpBox:
+        return self.query_one(FollowUpBox)
+
+    def show_nothing(self, message: str) -> None:
+        self.session_id = None
+        self.session = None
+        self.query_one("#detail-header", Static).update(Content("No session open"))
+        self.conversation.clear(message)
+        self.follow_up.lock_reason = "Open a session to ask a follow-up."
+
+    def open(self, session_id: str, known: Session | None) -> None:
+        """Switch to ``session_id``; ``known`` is the list's summary until the full one arrives."""
+        self.session_id = session_id
+        self.session = None
+        if known is not None:
+            self.show(known)
+        else:
+            self.query_one("#detail-header", Static).update(Content(f"Loading {session_id}…"))
+            self.conversation.clear("Loading the conversation…")
+            self.follow_up.lock_reason = "Loading the session…"
+
+    def show(self, session: Session) -> None:
+        """Render ``session`` if it is the open one; the view skips unchanged content."""
+        if session.id != self.session_id:
+            return
+        if session.messages is None and self.session is not None and self.session.messages:
+            # A list summary carries no messages: keep the conversation, take the status.
+            session = session.model_copy(update={"messages": self.session.messages})
+        self.session = session
+        self._render_header(session)
+        if session.messages is not None:
+            entries = [
+                ConversationEntry(id=m.id, role=m.role, markdown=m.markdown_content)
+                for m in session.messages
+            ]
+            if not any(entry.role == "user" for entry in entries):
+                entries.insert(
+                    0,
+                    ConversationEntry(
+                        id=f"{session.id}-input", role="user", markdown=session.input
+                    ),
+                )
+            self.conversation.show(session.id, entries, pending=PENDING_TEXT.get(session.status))  # type: ignore[call-overload]
+        self.follow_up.lock_reason = follow_up_blocked_reason(session.status)
+
+    def _render_header(self, session: Session) -> None:
+        label = status_label(session.status)
+        created = session.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        now = self._now()
+        parts: list[str | tuple[str, str]] = [
+            (session.display_title, "bold"),
+            "\n",
+            (label.text, "bold"),
+            f"  ·  started {created} ({age(session.created_at, now)} ago)",
+        ]
+        if session.updated_at:
+            parts.append(f"  ·  updated {age(session.updated_at, now)} ago")
+        parts += ["\n", (session.id, "dim")]
+        header = self.query_one("#detail-header", Static)
+        header.update(Content.assemble(*parts))
+        for name in ("running", "idle", "failed", "unknown"):
+            header.set_class(name == label.style_class, f"-{name}")
