@@ -56,3 +56,17 @@ def test_retry_after_estimates_when_a_slot_frees(api_factory: Any) -> None:
     assert record.work is not None
     remaining = (record.work.expected_end - api.emulator.clock.now()) / 10
     assert retry_after - 1 <= remaining <= retry_after
+
+
+def test_with_only_hanging_work_the_wait_is_the_default(api_factory: Any) -> None:
+    api: Api = api_factory(max_running=1)
+    for _ in range(40):
+        session = api.created()
+        api.advance(LONGEST_INVESTIGATION)
+        if api.session(session["id"])["status"] == "running":  # overdue: it hangs
+            break
+    else:
+        raise AssertionError("no investigation hung")
+    assert assert_limited(api.create()) == 30
+    error = assert_error(api.follow_up(session["id"]), 409, "running")
+    assert error["retry_after"] == 5

@@ -126,8 +126,9 @@ async def _http_error(request: Request, error: Exception) -> Response:
     if error.status_code == 404:
         message = f"Not found: no route for {request.method} {path}."
     elif error.status_code == 405:
-        allowed = (error.headers or {}).get("Allow", "")
+        allowed = ", ".join(sorted((error.headers or {}).get("Allow", "").split(", ")))
         message = f"Method {request.method} is not allowed on {path} (allowed: {allowed})."
+        return error_response(405, message, headers={"Allow": allowed})
     else:
         message = str(error.detail)
     return error_response(error.status_code, message, headers=error.headers)

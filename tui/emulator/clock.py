@@ -57,9 +57,6 @@ class EmulatorClock:
     def to_datetime(self, emulator_seconds: float) -> datetime:
         return self.origin + timedelta(seconds=emulator_seconds)
 
-    def from_datetime(self, moment: datetime) -> float:
-        return (moment - self.origin).total_seconds()
-
     def real_seconds(self, emulator_seconds: float) -> float:
         """How long ``emulator_seconds`` take in real time."""
         return emulator_seconds / self.time_scale
