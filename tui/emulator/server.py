@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import FrameType, TracebackType
 
 import uvicorn
@@ -46,6 +47,8 @@ class EmulatorOptions:
     preload: int = 0
     random_seed: str | None = None
     faults: str | None = None
+    #: Where the emulator's clock starts (default: now). Fixed in screenshots and snapshots.
+    origin: datetime | None = None
     fault_spec: FaultSpec | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -93,7 +96,7 @@ class EmbeddedEmulator:
     def __init__(self, options: EmulatorOptions | None = None, *, log: bool = False) -> None:
         self.options = options or EmulatorOptions()
         self.seed = self.options.random_seed or secrets.token_hex(8)
-        self.clock = EmulatorClock(self.options.time_scale)
+        self.clock = EmulatorClock(self.options.time_scale, origin=self.options.origin)
         self.engine = SessionEngine(
             self.clock, max_running=self.options.max_running, seed=self.seed
         )
