@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -50,7 +50,6 @@ from tui.workspace import NewInvestigation, Workspace
 
 MIN_WIDTH = 80
 MIN_HEIGHT = 24
-DRAFT_SAVE_DELAY = 0.4
 
 
 @dataclass(frozen=True)
@@ -171,7 +170,6 @@ class TraversalApp(App[None]):
         self._backoff = PollBackoff(options.poll_interval)
         self._poll_timer: Timer | None = None
         self._poll_again = False
-        self._draft_timer: Timer | None = None
         self._form_draft: FormDraft | None = None
         self._hold_until_idle: dict[str, bool] = {}
         self._told_member_mode = False
@@ -354,14 +352,10 @@ class TraversalApp(App[None]):
 
     @on(FollowUpBox.DraftChanged)
     def _draft_changed(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_SAVE_DELAY, self._flush_draft)
+        # Saved on every change (one small SQLite transaction): a kill loses nothing typed.
+        self._flush_draft()
 
     def _flush_draft(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
         session_id = self.detail.session_id
         if session_id is not None:
             text = self.detail.follow_up.text
@@ -665,7 +659,7 @@ class TraversalApp(App[None]):
         ]
         return rows
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for binding in _bindings():
             if binding.id in ("command-palette", "quit", "help"):

@@ -3,53 +3,17 @@
 from __future__ import annotations
 
 import time
-import uuid
-from typing import Any
 
-import httpx
 import pytest
 from textual.message import Message
 
-from tests.conftest import ADMIN_KEY, MEMBER_KEY, EmulatorFactory
-from tui.app import TraversalApp
+from tests.conftest import MEMBER_KEY, EmulatorFactory
 from tui.emulator.server import EmbeddedEmulator
 from tui.widgets.conversation import ConversationView
 from tui.widgets.followup import FollowUpBox
-from tui.widgets.session_list import row_ids
 
 from .conftest import AppFactory, wait_until
-
-
-def _api(emulator: EmbeddedEmulator, key: str = ADMIN_KEY) -> httpx.Client:
-    return httpx.Client(
-        base_url=emulator.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=10
-    )
-
-
-def _create(
-    emulator: EmbeddedEmulator, text: str, key: str = ADMIN_KEY, **extra: object
-) -> dict[str, Any]:
-    with _api(emulator, key) as http:
-        reply = http.post(
-            "/v1/sessions", json={"input": text, "idempotency_key": str(uuid.uuid4()), **extra}
-        )
-    assert reply.status_code == 201, reply.text
-    body: dict[str, Any] = reply.json()
-    return body
-
-
-def _advance(emulator: EmbeddedEmulator, seconds: float) -> None:
-    with _api(emulator) as http:
-        assert http.post("/_emulator/advance", json={"seconds": seconds}).status_code == 200
-
-
-def _row_ids(app: TraversalApp) -> list[str]:
-    return row_ids(app.list_pane.table)
-
-
-def _row_text(app: TraversalApp, session_id: str) -> str:
-    table = app.list_pane.table
-    return " ".join(str(cell) for cell in table.get_row(session_id))
+from .helpers import advance, api, create, row_text, rows, stats
 
 
 async def test_list_shows_every_session_with_status_words(
@@ -58,7 +22,7 @@ async def test_list_shows_every_session_with_status_words(
     app = make_app(demo_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.list_pane.table.row_count == 8, what="8 rows")
-        words = {_row_text(app, sid).split()[1] for sid in _row_ids(app)}
+        words = {row_text(app, sid).split()[1] for sid in rows(app)}
         assert words <= {"running", "follow-up", "idle", "failed"}
         assert {"running", "idle", "failed"} <= words
 
@@ -66,8 +30,8 @@ async def test_list_shows_every_session_with_status_words(
 async def test_highlight_survives_new_rows_and_reordering(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    first = _create(emulator, "checkout-service 500s after deploy")
-    second = _create(emulator, "payments-db connection pool exhausted")
+    first = create(emulator, "checkout-service 500s after deploy")
+    second = create(emulator, "payments-db connection pool exhausted")
     app = make_app(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.list_pane.table.row_count == 2, what="2 rows")
@@ -75,17 +39,17 @@ async def test_highlight_survives_new_rows_and_reordering(
         await pilot.pause()
         assert app.list_pane.highlighted_id == first["id"]
         for n in range(3):
-            _create(emulator, f"new incident {n} on search-api")
+            create(emulator, f"new incident {n} on search-api")
         await wait_until(pilot, lambda: app.list_pane.table.row_count == 5, what="5 rows")
         assert app.list_pane.highlighted_id == first["id"]
         await pilot.press("s")  # running first
         await pilot.press("s")  # recently updated
         await pilot.press("s")  # title A-Z
         await pilot.pause()
-        titles = [app.list_pane.sessions[sid].display_title.casefold() for sid in _row_ids(app)]
+        titles = [app.list_pane.sessions[sid].display_title.casefold() for sid in rows(app)]
         assert titles == sorted(titles)
         assert app.list_pane.highlighted_id == first["id"]
-        assert second["id"] in _row_ids(app)
+        assert second["id"] in rows(app)
 
 
 async def test_polls_never_overlap_on_a_slow_server(
@@ -96,32 +60,21 @@ async def test_polls_never_overlap_on_a_slow_server(
     started = time.monotonic()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: time.monotonic() - started > 3, seconds=10, what="3 s")
-        with _api(slow) as http:
-            stats = http.get("/_emulator/stats").json()
+        lists = _list_calls(slow)
     elapsed = time.monotonic() - started
-    lists = sum(v for k, v in _flatten(stats).items() if k == "GET /v1/sessions")
     # Each list takes >= 0.6 s; overlapping polls every 0.1 s would make ~30.
     assert 1 <= lists <= elapsed / 0.6 + 1
 
 
 def _list_calls(emulator: EmbeddedEmulator) -> int:
-    with _api(emulator) as http:
-        stats = http.get("/_emulator/stats").json()
-    return _flatten(stats).get("GET /v1/sessions", 0)
-
-
-def _flatten(stats: dict[str, Any]) -> dict[str, int]:
-    for value in stats.values():
-        if isinstance(value, dict) and any(k.startswith("GET ") for k in value):
-            return value
-    return {k: v for k, v in stats.items() if isinstance(v, int)}
+    return stats(emulator).get("GET /v1/sessions", 0)
 
 
 async def test_open_session_renders_findings_and_identical_poll_changes_nothing(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    created = _create(emulator, "checkout-service returning 500 since 14:30 after deploy v2.3.1")
-    _advance(emulator, 3600 * 0.9)
+    created = create(emulator, "checkout-service returning 500 since 14:30 after deploy v2.3.1")
+    advance(emulator, 3600 * 0.9)
     app = make_app(emulator, poll_interval=0.2)
     rendered: list[str] = []
 
@@ -159,7 +112,7 @@ async def test_open_session_renders_findings_and_identical_poll_changes_nothing(
 async def test_follow_up_box_locks_keeps_focus_and_text_and_never_leaks_keys(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    created = _create(emulator, "search-api latency spike")
+    created = create(emulator, "search-api latency spike")
     app = make_app(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.list_pane.table.row_count == 1)
@@ -174,7 +127,7 @@ async def test_follow_up_box_locks_keeps_focus_and_text_and_never_leaks_keys(
         assert app.is_running  # 'q' did not quit
         assert box.text == ""  # typing was ignored while locked
         assert box.input.has_focus
-        _advance(emulator, 3600)
+        advance(emulator, 3600)
         await wait_until(
             pilot,
             lambda: box.lock_reason is None or "failed" in box.lock_reason,
@@ -186,8 +139,8 @@ async def test_follow_up_box_locks_keeps_focus_and_text_and_never_leaks_keys(
 async def test_typed_text_survives_lock_mid_typing(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    created = _create(emulator, "orders-api memory leak, OOMKilled pods", thinking_mode="fast")
-    _advance(emulator, 3600 * 0.9)
+    created = create(emulator, "orders-api memory leak, OOMKilled pods", thinking_mode="fast")
+    advance(emulator, 3600 * 0.9)
     app = make_app(emulator, poll_interval=0.2)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.list_pane.table.row_count == 1)
@@ -203,7 +156,7 @@ async def test_typed_text_survives_lock_mid_typing(
         box = app.query_one(FollowUpBox)
         await pilot.press("f", *"why did")
         # Someone else asks a follow-up meanwhile: the session becomes busy.
-        with _api(emulator) as http:
+        with api(emulator) as http:
             assert (
                 http.post(
                     f"/v1/sessions/{created['id']}/messages", json={"input": "other responder"}
@@ -221,7 +174,7 @@ async def test_typed_text_survives_lock_mid_typing(
 async def test_member_key_still_shows_sessions_created_here(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    _create(emulator, "someone else's incident")
+    create(emulator, "someone else's incident")
     app = make_app(emulator, key=MEMBER_KEY)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: app.workspace.can_list is False, what="the 403")
