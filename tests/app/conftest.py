@@ -1,19 +1,20 @@
-"""Build the real app against a loopback emulator, and wait on conditions with deadlines."""
+"""Build the real app against a loopback emulator."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from tests.conftest import ADMIN_KEY, EmulatorFactory
+from tests.waiting import wait_until
 from tui.api.client import TraversalClient
 from tui.app import AppOptions, TraversalApp
 from tui.core.store import Store
 from tui.emulator.server import EmbeddedEmulator
+
+__all__ = ["wait_until"]
 from tui.workspace import Workspace
 
 AppFactory = Callable[..., TraversalApp]
@@ -69,14 +70,3 @@ def make_app(clock: FakeClock) -> Iterator[AppFactory]:
 def demo_emulator(emulator_factory: EmulatorFactory) -> EmbeddedEmulator:
     """An emulator preloaded with a realistic mix, fast enough for tests."""
     return emulator_factory(preload=8, random_seed="app-tests")
-
-
-async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], object], *, seconds: float = 10.0, what: str = ""
-) -> None:
-    """Let the app run until ``condition()`` is true; fail after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {seconds} s waiting for {what or condition}")
-        await pilot.pause(0.05)

@@ -73,20 +73,20 @@ class CountdownRack(Vertical):
     DEFAULT_CSS = """
     CountdownRack {
         layer: toasts;
-        dock: bottom;
-        align-horizontal: right;
-        height: auto;
-        max-height: 70%;
+        dock: top;
+        margin-top: 5;
         width: 100%;
-        margin-bottom: 1;
-        background: transparent;
+        height: auto;
+        max-height: 60%;
+        align-horizontal: right;
+        visibility: hidden;
     }
     CountdownToast {
+        visibility: visible;
         width: 56;
         max-width: 60%;
         height: auto;
-        max-height: 8;
-        margin: 0 1 1 0;
+        margin: 0 2 1 0;
         padding: 0 1;
         background: $panel-lighten-1;
         border-left: outer $warning;
