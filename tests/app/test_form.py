@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input, TextArea
 
 from tests.conftest import EmulatorFactory
+from tui.app import TraversalApp
 from tui.emulator.server import EmbeddedEmulator
 from tui.screens.new_investigation import NewInvestigationScreen
 
@@ -130,3 +132,43 @@ async def test_rerun_of_a_healthy_session_is_refused(
         await pilot.press("x")
         assert not isinstance(app.screen, NewInvestigationScreen)
         assert any("failed investigation" in n.message for n in app._notifications)
+
+
+def _burst(app: TraversalApp, text: str, then: str) -> None:
+    """Queue keys the way a fast typist or a terminal paste delivers them: all at once."""
+    for character in text:
+        app.post_message(events.Key(character, character))
+    app.post_message(events.Key(then, None))
+
+
+async def test_submit_right_after_a_burst_of_typing_sends_every_character(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    text = "inventory-api 503s since the 14:05 deploy"
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        _burst(app, text, "ctrl+s")
+        await wait_until(pilot, lambda: app.detail.session_id is not None, what="the creation")
+        assert app.detail.session_id is not None
+        assert get(emulator, app.detail.session_id)["input"] == text
+
+
+async def test_follow_up_right_after_a_burst_of_typing_sends_every_character(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    session = create(emulator, "checkout 500s", thinking_mode="fast")
+    finish(emulator, session["id"])
+    text = "did the pool saturate before the deploy"
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.list_pane.table.row_count == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.detail.follow_up.lock_reason is None)
+        await pilot.press("f")
+        _burst(app, text, "ctrl+s")
+        await wait_until(
+            pilot, lambda: len(get(emulator, session["id"])["messages"]) > 2, what="the follow-up"
+        )
+    messages = get(emulator, session["id"])["messages"]
+    assert [m["markdown_content"] for m in messages if m["role"] == "user"][-1] == text

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,13 +25,39 @@ pytestmark = [
 class Terminal:
     """A detached tmux session running one command, read with capture-pane."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], cwd: Path) -> None:
+    def __init__(
+        self, name: str, command: list[str], env: dict[str, str], cwd: Path, *, exec_: bool
+    ) -> None:
         self.name = name
         environment = " ".join(f"{key}={_quote(value)}" for key, value in env.items())
-        shell = f"cd {_quote(str(cwd))} && env {environment} {' '.join(map(_quote, command))}"
-        shell += "; echo EXITED-$?; sleep 30"
+        # COLUMNS and LINES (pytest may export them) would pin the program's size.
+        program = f"env -u COLUMNS -u LINES {environment} {' '.join(map(_quote, command))}"
+        if exec_:  # the program replaces the shell: the pane's pid is the program's
+            shell = f"cd {_quote(str(cwd))} && exec {program}"
+        else:
+            shell = f"cd {_quote(str(cwd))} && {program}; echo EXITED-$?; sleep 30"
+        # A tmux server that is just starting may give a detached window its default
+        # size whatever -x and -y say: set that default in the same command.
         subprocess.run(
-            ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", shell],
+            [
+                "tmux",
+                "start-server",
+                ";",
+                "set-option",
+                "-g",
+                "default-size",
+                "120x40",
+                ";",
+                "new-session",
+                "-d",
+                "-s",
+                name,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                shell,
+            ],
             check=True,
         )
 
@@ -57,6 +86,15 @@ class Terminal:
     def wait_text(self, needle: str, seconds: float = 30) -> str:
         return self.wait_for(lambda text: needle in text, repr(needle), seconds)
 
+    def pid(self) -> int:
+        out = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return int(out.strip())
+
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True, check=False)
 
@@ -66,8 +104,8 @@ def _quote(text: str) -> str:
 
 
 @pytest.fixture
-def terminal(isolated_environment: Path, tmp_path: Path) -> Iterator[Terminal]:
-    env = {
+def terminal_env(isolated_environment: Path) -> dict[str, str]:
+    return {
         "XDG_CONFIG_HOME": str(isolated_environment / "config"),
         "XDG_DATA_HOME": str(isolated_environment / "data"),
         "TERM": "xterm-256color",
@@ -75,16 +113,23 @@ def terminal(isolated_environment: Path, tmp_path: Path) -> Iterator[Terminal]:
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
         "PATH": os.environ.get("PATH", ""),
     }
-    session = Terminal(
-        f"traversal-e2e-{uuid.uuid4().hex[:8]}", [sys.executable, "-m", "tui"], env, tmp_path
-    )
+
+
+def _start(env: dict[str, str], cwd: Path, *, exec_: bool = False) -> Terminal:
+    name = f"traversal-e2e-{uuid.uuid4().hex[:8]}"
+    return Terminal(name, [sys.executable, "-m", "tui"], env, cwd, exec_=exec_)
+
+
+@pytest.fixture
+def terminal(terminal_env: dict[str, str], tmp_path: Path) -> Iterator[Terminal]:
+    session = _start(terminal_env, tmp_path)
     yield session
     session.close()
 
 
 def test_newcomer_journey_under_tmux(terminal: Terminal) -> None:
-    screen = terminal.wait_text("DEMO")
-    assert "embedded emulator" in screen
+    terminal.wait_text("DEMO")
+    terminal.wait_text("embedded emulator on 127.0.0.1:")
     terminal.wait_for(lambda text: "idle" in text and "running" in text, "idle and running rows")
     # Open the highlighted session and read its findings.
     terminal.keys("Enter")
@@ -98,3 +143,29 @@ def test_newcomer_journey_under_tmux(terminal: Terminal) -> None:
     # Quit, and the process ends.
     terminal.keys("q")
     terminal.wait_text("EXITED-0", seconds=5)
+
+
+def test_the_embedded_emulator_dies_with_a_killed_dashboard(
+    terminal_env: dict[str, str], tmp_path: Path
+) -> None:
+    session = _start(terminal_env, tmp_path, exec_=True)
+    try:
+        session.wait_text("DEMO")
+        screen = session.wait_text("embedded emulator on 127.0.0.1:")
+        found = re.search(r"embedded emulator on 127\.0\.0\.1:(\d+)", screen)
+        assert found, screen
+        port = int(found.group(1))
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass  # the emulator answers while the dashboard runs
+        os.kill(session.pid(), signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    pass
+            except OSError:
+                break  # refused: nothing outlived the dashboard
+            assert time.monotonic() < deadline, "the emulator outlived the killed dashboard"
+            time.sleep(0.1)
+    finally:
+        session.close()

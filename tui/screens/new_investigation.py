@@ -61,7 +61,6 @@ class NewInvestigationScreen(ModalScreen[FormDraft | None]):
             "submit",
             "Submit",
             id="submit-form",
-            priority=True,
             tooltip="Start the investigation",
         ),
         Binding(

@@ -27,7 +27,6 @@ class FollowUpInput(TextArea):
             "Send",
             id="send-follow-up",
             tooltip="Send the follow-up question",
-            priority=True,
         ),
         Binding(
             "ctrl+j,alt+enter,shift+enter",
