@@ -174,18 +174,18 @@ class TraversalApp(App[None]):
         self._hold_until_idle: dict[str, bool] = {}
         self._told_member_mode = False
         self._problem: str = ""
-        self.top_bar = TopBar(demo=options.demo, id="top-bar")
-        self.problem_bar = Static("", id="problem", markup=False)
-        self.list_pane = SessionListPane(options.wall_clock, id="list-pane")
-        self.detail = DetailPane(options.wall_clock, id="detail")
-        self.too_small = Static("", id="too-small", markup=False)
-        self.countdowns = CountdownRack(clock, id="countdowns")
 
     # -- layout ----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: App.query_one looks at the active screen, which is a
-        # dialog while one is open, and timers still fire then.
+        # dialog while one is open, and timers and workers still finish then.
+        self.top_bar = TopBar(demo=self.options.demo, id="top-bar")
+        self.problem_bar = Static("", id="problem", markup=False)
+        self.list_pane = SessionListPane(self.options.wall_clock, id="list-pane")
+        self.detail = DetailPane(self.options.wall_clock, id="detail")
+        self.too_small = Static("", id="too-small", markup=False)
+        self.countdowns = CountdownRack(self._clock, id="countdowns")
         yield self.top_bar
         yield self.problem_bar
         with Horizontal(id="main"):

@@ -29,27 +29,23 @@ class DetailPane(Vertical):
         self._now = wall_clock
         self.session_id: str | None = None
         self.session: Session | None = None
+        # Held, not queried: poll results may arrive while the app is closing.
+        self._header = Static("", id="detail-header")
+        self.conversation = ConversationView(id="conversation")
+        self.follow_up = FollowUpBox(id="follow-up")
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="detail-header")
-        yield ConversationView(id="conversation")
-        yield FollowUpBox(id="follow-up")
+        yield self._header
+        yield self.conversation
+        yield self.follow_up
 
     def on_mount(self) -> None:
         self.show_nothing("Select a session and press enter to read its findings.")
 
-    @property
-    def conversation(self) -> ConversationView:
-        return self.query_one(ConversationView)
-
-    @property
-    def follow_up(self) -> FollowUpBox:
-        return self.query_one(FollowUpBox)
-
     def show_nothing(self, message: str) -> None:
         self.session_id = None
         self.session = None
-        self.query_one("#detail-header", Static).update(Content("No session open"))
+        self._header.update(Content("No session open"))
         self.conversation.clear(message)
         self.follow_up.lock_reason = "Open a session to ask a follow-up."
 
@@ -60,7 +56,7 @@ class DetailPane(Vertical):
         if known is not None:
             self.show(known)
         else:
-            self.query_one("#detail-header", Static).update(Content(f"Loading {session_id}…"))
+            self._header.update(Content(f"Loading {session_id}…"))
             self.conversation.clear("Loading the conversation…")
             self.follow_up.lock_reason = "Loading the session…"
 
@@ -101,7 +97,7 @@ class DetailPane(Vertical):
         if session.updated_at:
             parts.append(f"  ·  updated {age(session.updated_at, now)} ago")
         parts += ["\n", (session.id, "dim")]
-        header = self.query_one("#detail-header", Static)
+        header = self._header
         header.update(Content.assemble(*parts))
         for name in ("running", "idle", "failed", "unknown"):
             header.set_class(name == label.style_class, f"-{name}")

@@ -91,21 +91,24 @@ class FollowUpBox(Vertical):
             self.text = text
             super().__init__()
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="follow-up-reason", markup=False)
-        yield FollowUpInput(
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Held, not queried: the app updates the box while it may be closing.
+        self._reason = Static("", id="follow-up-reason", markup=False)
+        self.input = FollowUpInput(
             id="follow-up-input", soft_wrap=True, show_line_numbers=False, tab_behavior="focus"
         )
-        yield Static("", id="follow-up-note", markup=False)
+        self.input.border_title = "Follow-up · enter or ctrl+s sends · ctrl+j new line"
+        self._note = Static("", id="follow-up-note", markup=False)
+
+    def compose(self) -> ComposeResult:
+        yield self._reason
+        yield self.input
+        yield self._note
 
     def on_mount(self) -> None:
-        self.input.border_title = "Follow-up · enter or ctrl+s sends · ctrl+j new line"
         self.watch_lock_reason(self.lock_reason)
         self.watch_note(self.note)
-
-    @property
-    def input(self) -> FollowUpInput:
-        return self.query_one(FollowUpInput)
 
     @property
     def text(self) -> str:
@@ -120,20 +123,14 @@ class FollowUpBox(Vertical):
             area.move_cursor(area.document.end)
 
     def watch_lock_reason(self, reason: str | None) -> None:
-        if not self.is_mounted:
-            return
         self.input.read_only = reason is not None
         self.set_class(reason is not None, "-locked")
-        label = self.query_one("#follow-up-reason", Static)
-        label.display = reason is not None
-        label.update(reason or "")
+        self._reason.display = reason is not None
+        self._reason.update(reason or "")
 
     def watch_note(self, note: str) -> None:
-        if not self.is_mounted:
-            return
-        widget = self.query_one("#follow-up-note", Static)
-        widget.display = bool(note)
-        widget.update(note)
+        self._note.display = bool(note)
+        self._note.update(note)
 
     @on(FollowUpInput.SendRequested)
     def _send_requested(self, event: FollowUpInput.SendRequested) -> None:

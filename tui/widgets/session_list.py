@@ -66,25 +66,25 @@ class SessionListPane(Vertical):
         super().__init__(id=id)
         self._sessions: dict[str, Session] = {}
         self._now = wall_clock
+        # Held, not queried: poll results may arrive while the app is closing.
+        self._heading = Static("", id="list-heading", markup=False)
+        self._filter = Input(placeholder="Filter sessions (escape clears)", id="list-filter")
+        self._filter.display = False
+        self.table = SessionTable(id="session-table", cursor_type="row", zebra_stripes=True)
+        self.table.add_column("Status", key="status", width=12)
+        self.table.add_column("Age", key="age", width=4)
+        self.table.add_column("Title", key="title")
+        self._empty = Static("", id="list-empty", markup=False)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="list-heading", markup=False)
-        yield Input(placeholder="Filter sessions (escape clears)", id="list-filter")
-        table = SessionTable(id="session-table", cursor_type="row", zebra_stripes=True)
-        table.add_column("Status", key="status", width=12)
-        table.add_column("Age", key="age", width=4)
-        table.add_column("Title", key="title")
-        yield table
-        yield Static("", id="list-empty", markup=False)
+        yield self._heading
+        yield self._filter
+        yield self.table
+        yield self._empty
 
     def on_mount(self) -> None:
-        self.query_one("#list-filter", Input).display = False
         self._refresh_heading()
         self._render_rows()
-
-    @property
-    def table(self) -> SessionTable:
-        return self.query_one(SessionTable)
 
     @property
     def sessions(self) -> dict[str, Session]:
@@ -130,7 +130,7 @@ class SessionListPane(Vertical):
         if session_id in self._sessions and not matches_filter(
             self._sessions[session_id], self.filter_text
         ):
-            self.query_one("#list-filter", Input).value = ""
+            self._filter.value = ""
         self._move_cursor_to(session_id)
 
     def cycle_sort(self) -> SortOrder:
@@ -139,14 +139,12 @@ class SessionListPane(Vertical):
         return self.list_order
 
     def open_filter(self) -> None:
-        box = self.query_one("#list-filter", Input)
-        box.display = True
-        box.focus()
+        self._filter.display = True
+        self._filter.focus()
 
     def action_close_filter(self) -> None:
-        box = self.query_one("#list-filter", Input)
-        box.value = ""
-        box.display = False
+        self._filter.value = ""
+        self._filter.display = False
         self.table.focus()
 
     def watch_list_order(self) -> None:
@@ -171,15 +169,11 @@ class SessionListPane(Vertical):
             self.post_message(self.Opened(event.row_key.value))
 
     def _refresh_heading(self) -> None:
-        for heading in self.query("#list-heading").results(Static):
-            heading.update(f"Sessions · {self.list_order.label}")
+        self._heading.update(f"Sessions · {self.list_order.label}")
 
     def _render_rows(self) -> None:
         """Bring the table to the wanted rows and order without clearing it."""
-        tables = self.query(SessionTable)
-        if not tables:
-            return
-        table = tables.first()
+        table = self.table
         keep = self.highlighted_id
         wanted = [
             s
@@ -204,7 +198,7 @@ class SessionListPane(Vertical):
             table.sort("title", key=lambda cell: rank[cell.session_id])
         if keep is not None and keep in rank:
             self._move_cursor_to(keep)
-        empty = self.query_one("#list-empty", Static)
+        empty = self._empty
         empty.display = not wanted
         if not wanted:
             empty.update(

@@ -16,21 +16,20 @@ class TopBar(Horizontal):
 
     def __init__(self, *, demo: bool, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._demo = demo
+        # Held, not queried: updates may arrive while the app is closing.
+        self._endpoint = Static("", id="endpoint", markup=False)
+        self._demo_marker = Static(" DEMO ", id="demo-marker", markup=False)
+        self._demo_marker.display = demo
+        self._poll_state = Static("", id="poll-state", markup=False)
 
     def compose(self) -> ComposeResult:
         yield Static("Traversal", id="brand", markup=False)
-        yield Static("", id="endpoint", markup=False)
-        yield Static(" DEMO ", id="demo-marker", markup=False)
-        yield Static("", id="poll-state", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#demo-marker").display = self._demo
+        yield self._endpoint
+        yield self._demo_marker
+        yield self._poll_state
 
     def watch_endpoint(self, endpoint: str) -> None:
-        if self.is_mounted:
-            self.query_one("#endpoint", Static).update(endpoint)
+        self._endpoint.update(endpoint)
 
     def watch_poll_state(self, state: str) -> None:
-        if self.is_mounted:
-            self.query_one("#poll-state", Static).update(state)
+        self._poll_state.update(state)
