@@ -1,7 +1,9 @@
 """Checking request bodies and query parameters; every refusal names the field.
 
-Unknown body fields are ignored, as the spec does not forbid them. Strings
-must be valid Unicode (no lone surrogates), since they are echoed back.
+Exactly what the spec allows is accepted: unknown body fields are ignored, as
+the spec does not forbid them, and an empty ``input`` or ``idempotency_key``
+is a string like any other (the spec sets no minimum length). Strings must be
+valid Unicode (no lone surrogates), since they are echoed back.
 """
 
 from __future__ import annotations
@@ -71,8 +73,12 @@ def _string(
     raise InvalidRequest(f"Field '{name}' must be {problem}.")
 
 
+def _any(text: str) -> bool:
+    return True
+
+
 def _input(body: Mapping[str, Any]) -> str:
-    value = _string(body, "input", required=True, allowed=bool, problem="a non-empty string")
+    value = _string(body, "input", required=True, allowed=_any, problem="a string")
     assert value is not None
     return value
 
@@ -116,8 +122,8 @@ def new_session(raw: bytes) -> NewSession:
         body,
         "idempotency_key",
         required=True,
-        allowed=lambda text: 1 <= len(text) <= MAX_IDEMPOTENCY_KEY,
-        problem=f"a string of 1 to {MAX_IDEMPOTENCY_KEY} characters",
+        allowed=lambda text: len(text) <= MAX_IDEMPOTENCY_KEY,
+        problem=f"a string of at most {MAX_IDEMPOTENCY_KEY} characters",
     )
     title = _string(
         body,
