@@ -2,9 +2,11 @@
 
 Schemathesis reads the vendor's spec file as published (the copy beside this
 test is byte-identical to it: see ``test_the_spec_copy_is_the_vendors``) and
-sends valid and invalid requests for every operation, then sequences of
-requests that follow the links it infers (a created session's ``id`` into get
-and follow-up), to an emulator over real HTTP. Every built-in check stays on:
+sends, to an emulator over real HTTP, the spec's own examples and the
+boundary cases it derives from the schemas, valid and invalid requests for
+every operation, then sequences of requests that follow the links it infers
+(a created session's ``id`` into get and follow-up). Every built-in check
+stays on:
 no server errors, documented status codes, content types, headers and
 bodies, valid data accepted, invalid data refused, authentication enforced
 (each operation is replayed without the key and with a wrong one), created
@@ -103,6 +105,25 @@ def contract_emulator() -> Any:
     options = EmulatorOptions(port=0, random_seed="contract", max_running=1_000_000)
     with EmbeddedEmulator(options) as emulator:
         yield emulator
+
+
+@pytest.fixture
+def examples_and_boundaries() -> Any:
+    """The schema with only the phases that need no random generation."""
+    schema = load_schema()
+    schema.config.phases.update(phases=["examples", "coverage"])
+    return schema
+
+
+spec_schema = schemathesis.pytest.from_fixture("examples_and_boundaries")
+
+
+@spec_schema.parametrize()
+@settings(FIXED)
+def test_the_examples_and_boundary_cases_answer_as_documented(
+    case: Any, contract_emulator: EmbeddedEmulator
+) -> None:
+    case.call_and_validate(base_url=contract_emulator.base_url, headers=HEADERS)
 
 
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=str)
