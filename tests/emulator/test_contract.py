@@ -6,11 +6,10 @@ sends, to an emulator over real HTTP, the spec's own examples and the
 boundary cases it derives from the schemas, valid and invalid requests for
 every operation, then sequences of requests that follow the links it infers
 (a created session's ``id`` into get and follow-up). Every built-in check
-stays on:
-no server errors, documented status codes, content types, headers and
-bodies, valid data accepted, invalid data refused, authentication enforced
-(each operation is replayed without the key and with a wrong one), created
-sessions readable.
+stays on: no server errors; documented status codes, content types, headers
+and bodies; valid data accepted and invalid data refused; authentication
+enforced (each operation is replayed without the key and with a wrong one);
+created sessions readable.
 
 The spec is amended in code, here and nowhere else, only where a documented
 rule requires a response the spec does not list:
@@ -19,8 +18,9 @@ rule requires a response the spec does not list:
   with ``minimum: 1`` and the API answers invalid input with a 400 naming the
   field, but this operation's responses list no 400.
 
-A malformed session id is a 404 as the rules require ("does not exist"); get
-and follow-up already list 404, so that needs no amendment.
+A malformed session id (the spec declares ``format: uuid``) is a 404, as the
+rules require for a session that does not exist; get and follow-up already
+list 404, so that needs no amendment.
 
 Two generation settings (what is sent, not what is checked):
 
