@@ -83,6 +83,12 @@ INVALID_BODIES: list[tuple[dict[str, Any], str]] = [
     ({"input": "x", "idempotency_key": "k", "time": "2024-03-15"}, "time"),
     ({"input": "x", "idempotency_key": "k", "time": "2024-13-45T99:00:00Z"}, "time"),
     ({"input": "x", "idempotency_key": "k", "time": 1710513000}, "time"),
+    # RFC 3339, as the spec's date-time means: seconds and an offset are required.
+    ({"input": "x", "idempotency_key": "k", "time": "2024-03-15T14:30:00"}, "time"),
+    ({"input": "x", "idempotency_key": "k", "time": "2024-03-15T14:30Z"}, "time"),
+    ({"input": "x", "idempotency_key": "k", "time": "2024-03-15 14:30:00Z"}, "time"),
+    ({"input": "x", "idempotency_key": "k", "time": "2024-03-15T14:30:00+0200"}, "time"),
+    ({"input": "x", "idempotency_key": "k", "time": "２０２４-03-15T14:30:00Z"}, "time"),
     ({"input": "x", "idempotency_key": "k", "thinking_mode": "slow"}, "thinking_mode"),
     ({"input": "x", "idempotency_key": "k", "thinking_mode": None}, "thinking_mode"),
     ({"input": "x", "idempotency_key": "k", "thinking_mode": "AUTO"}, "thinking_mode"),
@@ -119,6 +125,8 @@ VALID_EDGES: list[dict[str, Any]] = [
     {"title": None, "time": None},
     {"time": "2024-03-15T14:30:00+02:00"},
     {"time": "2024-03-15T14:30:00.123456Z"},
+    {"time": "2024-03-15t14:30:00z"},
+    {"time": "2016-12-31T23:59:60Z"},  # a leap second
     {"thinking_mode": "auto"},
     {"thinking_mode": "fast"},
     {"unknown_field": "ignored"},
