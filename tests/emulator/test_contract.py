@@ -9,7 +9,10 @@ every operation, then sequences of requests that follow the links it infers
 stays on: no server errors; documented status codes, content types, headers
 and bodies; valid data accepted and invalid data refused; authentication
 enforced (each operation is replayed without the key and with a wrong one);
-created sessions readable.
+created sessions readable. Two checks of our own add the rules the spec
+states only in prose: a 400 names the field at fault, 409 and 429 carry an
+integer ``retry_after`` of at least 1 and the same ``Retry-After`` header
+(other errors neither), and ``messages`` is filled only by get.
 
 The spec is amended in code, here and nowhere else, only where a documented
 rule requires a response the spec does not list:
@@ -68,6 +71,40 @@ FIXED = settings(
 )
 
 
+#: What a 400's message may name: the request's fields and parameters, or its body as a whole.
+FIELDS = ("input", "idempotency_key", "title", "time", "thinking_mode", "page", "limit")
+
+
+def error_rules(ctx: Any, response: Any, case: Any) -> None:
+    """Errors name the bad field; only 409 and 429 say how long to wait, in body and header."""
+    if response.status_code < 400:
+        return
+    error = response.json()["error"]
+    message, retry_after = error["message"], error.get("retry_after")
+    if response.status_code == 400:
+        named = any(f"'{field}'" in message for field in FIELDS) or "body" in message
+        assert named, f"a 400 that names no field: {message!r}"
+    if response.status_code in (409, 429):
+        assert type(retry_after) is int and retry_after >= 1, error
+        assert response.headers.get("retry-after") == [str(retry_after)], response.headers
+    else:
+        assert retry_after is None and "retry-after" not in response.headers, error
+
+
+def messages_rule(ctx: Any, response: Any, case: Any) -> None:
+    """``messages`` is a list on get, and null in every other session the API returns."""
+    if not 200 <= response.status_code < 300:
+        return
+    body = response.json()
+    sessions = body.get("sessions", [body])
+    on_get = case.operation.label == "GET /v1/sessions/{session_id}"
+    for session in sessions:
+        assert isinstance(session["messages"], list) if on_get else session["messages"] is None
+
+
+RULES = [error_rules, messages_rule]
+
+
 def test_the_spec_copy_is_the_vendors() -> None:
     if not VENDOR_SPEC.is_file():
         pytest.skip("the vendor's reference files are not checked out beside the repository")
@@ -123,7 +160,9 @@ spec_schema = schemathesis.pytest.from_fixture("examples_and_boundaries")
 def test_the_examples_and_boundary_cases_answer_as_documented(
     case: Any, contract_emulator: EmbeddedEmulator
 ) -> None:
-    case.call_and_validate(base_url=contract_emulator.base_url, headers=HEADERS)
+    case.call_and_validate(
+        base_url=contract_emulator.base_url, headers=HEADERS, additional_checks=RULES
+    )
 
 
 @pytest.mark.parametrize("mode", list(schemathesis.GenerationMode), ids=str)
@@ -137,7 +176,9 @@ def test_each_operation_answers_as_documented(
     @settings(FIXED, max_examples=60)
     @given(case=operation.as_strategy(generation_mode=mode))
     def check(case: Any) -> None:
-        case.call_and_validate(base_url=contract_emulator.base_url, headers=HEADERS)
+        case.call_and_validate(
+            base_url=contract_emulator.base_url, headers=HEADERS, additional_checks=RULES
+        )
 
     check()
 
@@ -183,6 +224,11 @@ def test_sequences_of_calls_answer_as_documented() -> None:
 
             def after_call(self, response: Any, case: Any) -> None:
                 answers.add((case.operation.label, response.status_code))
+
+            def validate_response(
+                self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+            ) -> None:
+                super().validate_response(response, case, RULES, **kwargs)
 
         Scenario.run(settings=settings(FIXED, max_examples=60, stateful_step_count=10))
     # The scenarios reached the states that matter, not only errors.
