@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from tui.api.client import RetryPolicy, TraversalClient
+from tui.api.client import TraversalClient
 from tui.api.errors import (
+    RETRY_AFTER_MAX,
     Conflict,
     NetworkError,
     ProtocolError,
@@ -18,6 +19,7 @@ from tui.api.errors import (
 from tui.api.models import Session
 
 from .scripted_server import Reply, scripted_server
+from .support import client_for
 
 SECRET = "trv_ak_super_secret_value_123"
 SESSION_ID = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
@@ -30,14 +32,8 @@ SESSION: dict[str, object] = {
 }
 
 
-async def _no_sleep(_: float) -> None:
-    return None
-
-
 def _client(base_url: str) -> TraversalClient:
-    return TraversalClient(
-        base_url, SECRET, retry=RetryPolicy(attempts=3), sleep=_no_sleep, timeout=5
-    )
+    return client_for(base_url, SECRET)
 
 
 async def test_html_proxy_page_becomes_a_readable_server_error() -> None:
@@ -188,3 +184,44 @@ async def test_follow_up_lost_and_not_taken_raises_so_it_can_be_sent_again() -> 
                     SESSION_ID, "why?", before=Session.model_validate(before)
                 )
     assert [request[0] for request in script.seen] == ["POST", "GET"]  # never re-sent
+
+
+async def test_a_huge_retry_after_is_clamped_not_a_crash() -> None:
+    body = b'{"error": {"message": "limit", "retry_after": 1' + b"0" * 400 + b"}}"
+    with scripted_server(Reply(429, body, {"Retry-After": "1" + "0" * 400})) as (url, _):
+        async with _client(url) as client:
+            with pytest.raises(RateLimited) as caught:
+                await client.list_sessions()
+    assert caught.value.retry_after == RETRY_AFTER_MAX
+
+
+async def test_a_follow_up_a_gateway_gave_up_on_is_looked_for_again() -> None:
+    # A 504 means the API may still be working on it: the conversation is read until it shows.
+    before = _conversation(("user", "incident"), ("assistant", "findings"))
+    after = _conversation(("user", "incident"), ("assistant", "findings"), ("user", "why?"))
+    replies = (
+        Reply(504, b"<html>Gateway Timeout</html>", {"Content-Type": "text/html"}),
+        Reply(200, json.dumps(before).encode()),
+        Reply(200, json.dumps(after).encode()),
+    )
+    with scripted_server(*replies) as (url, script):
+        async with _client(url) as client:
+            response = await client.send_follow_up(
+                SESSION_ID, "why?", before=Session.model_validate(before)
+            )
+    assert response.user_message_id == "msg-2"
+    assert response.assistant_message_id == ""  # not answered yet
+    assert [request[0] for request in script.seen] == ["POST", "GET", "GET"]
+
+
+async def test_a_follow_up_the_api_failed_is_looked_for_once() -> None:
+    before = _conversation(("user", "incident"), ("assistant", "findings"))
+    error = json.dumps({"error": {"message": "boom", "retry_after": None}}).encode()
+    replies = (Reply(500, error), Reply(200, json.dumps(before).encode()))
+    with scripted_server(*replies) as (url, script):
+        async with _client(url) as client:
+            with pytest.raises(ServerError, match="boom"):
+                await client.send_follow_up(
+                    SESSION_ID, "why?", before=Session.model_validate(before)
+                )
+    assert [request[0] for request in script.seen] == ["POST", "GET"]

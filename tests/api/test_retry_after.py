@@ -33,6 +33,18 @@ NOW = datetime(2026, 3, 15, 14, 30, 0, tzinfo=UTC)
         (None, "inf", 30),
         (10**9, None, RETRY_AFTER_MAX),  # huge is clamped
         (None, "1e300", RETRY_AFTER_MAX),
+        # More digits than a float holds.
+        pytest.param(10**400, None, RETRY_AFTER_MAX, id="huge-int"),
+        pytest.param(None, "1" + "0" * 400, RETRY_AFTER_MAX, id="huge-header"),
+        (None, "1e400", RETRY_AFTER_MAX),
+        (float("inf"), None, RETRY_AFTER_MAX),  # what JSON's 1e400 decodes to
+        pytest.param(-(10**400), None, 30, id="huge-negative"),
+        (float("nan"), "8", 8),  # an unusable body falls back to the header
+        (None, "0.2", RETRY_AFTER_MIN),
+        (None, "+4", 4),
+        (None, "0x10", 30),
+        (None, "Sun, 15 Mar 2126 14:30:45 GMT", RETRY_AFTER_MAX),  # a far-off date
+        ("Sun, 15 Mar 2026 14:31:00 GMT", None, 60),  # a date in the body, oddly
         (None, "Sun, 15 Mar 2026 14:30:45 GMT", 45),  # an HTTP date
         (None, "Sun, 15 Mar 2026 14:00:00 GMT", RETRY_AFTER_MIN),  # a date in the past
         ("20", None, 20),  # a numeric string in the body

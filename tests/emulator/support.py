@@ -70,9 +70,17 @@ class Api:
         return body
 
     def follow_up(
-        self, session_id: str, text: str = "Should we roll back?", **fields: Any
+        self,
+        session_id: str,
+        text: str = "Should we roll back?",
+        *,
+        timeout: float | None = None,
+        **fields: Any,
     ) -> httpx.Response:
-        return self.http.post(f"/v1/sessions/{session_id}/messages", json={"input": text, **fields})
+        path = f"/v1/sessions/{session_id}/messages"
+        if timeout is None:
+            return self.http.post(path, json={"input": text, **fields})
+        return self.http.post(path, json={"input": text, **fields}, timeout=timeout)
 
     def list(self, **params: Any) -> httpx.Response:
         return self.http.get("/v1/sessions", params=params)

@@ -52,6 +52,7 @@ def test_a_member_can_do_everything_but_list(api: Api) -> None:
     member = api.as_key(DEMO_MEMBER_KEY)
     session = member.created()
     assert member.get(session["id"]).status_code == 200
+    assert_error(member.follow_up(session["id"]), 409)  # allowed, only not idle yet
     assert_error(member.list(), 403, "admin")
     assert_error(member.list(page=1, limit=5), 403, "admin")
     # The admin of the same organisation sees the member's session.

@@ -136,13 +136,26 @@ def test_invalid_follow_up_bodies_are_a_400_naming_the_field(api: Api) -> None:
     path = f"/v1/sessions/{session['id']}/messages"
     for body, field in (
         ({}, "input"),
-        ({"input": ""}, "input"),
+        ({"input": None}, "input"),
         ({"input": 3}, "input"),
+        ({"input": ["why?"]}, "input"),
         ({"input": "ok", "thinking_mode": "turbo"}, "thinking_mode"),
+        ({"input": "ok", "thinking_mode": None}, "thinking_mode"),
     ):
-        assert_error(api.http.post(path, json=body), 400, f"'{field}'")
+        error = assert_error(api.http.post(path, json=body), 400, f"'{field}'")
+        assert error["retry_after"] is None
     assert_error(api.http.post(path, content=b"[]"), 400, "body")
     assert api.session(session["id"])["status"] == "idle"
+
+
+def test_an_empty_follow_up_is_a_question_like_any_other(api: Api) -> None:
+    # The spec sets no minimum length on ``input``.
+    session = api.settled("idle")
+    response = api.follow_up(session["id"], "")
+    assert response.status_code == 202, response.text
+    assert api.session(session["id"])["messages"][-1]["markdown_content"] == ""
+    api.advance(LONGEST_FOLLOW_UP)
+    assert api.session(session["id"])["status"] in ("idle", "failed")
 
 
 def test_messages_are_null_everywhere_but_get(api: Api) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.emulator.support import Api, assert_error
+from tests.emulator.support import Api, assert_error, wait_for
 from tui.emulator.faults import FaultSpec, parse_faults
 from tui.emulator.server import EmulatorOptions
 
@@ -155,3 +156,16 @@ def test_faulted_requests_are_counted(api_factory: Any) -> None:
     api.list()
     api.list()
     assert api.stats() == {"GET /v1/sessions": 2}
+
+
+def test_a_client_that_stops_waiting_does_not_stop_a_slow_request(
+    api_factory: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Latency is a slow server: the request has arrived and is processed all the same.
+    api: Api = api_factory(faults="latency=0.4,only=follow_up")
+    session = api.settled("idle")
+    with pytest.raises(httpx.TimeoutException):
+        api.follow_up(session["id"], "Is it the deploy?", timeout=0.1)
+    wait_for(lambda: len(api.session(session["id"])["messages"]) == 3, timeout=5)
+    assert api.session(session["id"])["messages"][-1]["markdown_content"] == "Is it the deploy?"
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+import socket
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.emulator.support import Api, assert_error
+from tests.emulator.support import Api, assert_error, wait_for
 from tui.emulator.server import EmbeddedEmulator, EmulatorOptions
 
 
@@ -128,3 +131,17 @@ def test_no_request_ever_gets_a_server_error() -> None:
             request_anything()
         finally:
             client.close()
+
+
+def test_a_client_that_leaves_mid_body_is_not_a_server_error(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    head = (
+        f"POST /v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {api.key}\r\n"
+        "Content-Type: application/json\r\nContent-Length: 500\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", api.emulator.port), timeout=5) as raw:
+        raw.sendall(head.encode() + b'{"input": "cut sh')
+    wait_for(lambda: api.stats().get("POST /v1/sessions") == 1)
+    assert api.list().json()["total"] == 0  # still serving, nothing created
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -81,6 +81,7 @@ BAD_PARAMETERS: list[tuple[dict[str, Any], str]] = [
     ({"page": "abc"}, "page"),
     ({"page": "1.5"}, "page"),
     ({"page": ""}, "page"),
+    ({"page": "\u0661"}, "page"),  # ARABIC-INDIC DIGIT ONE: a digit, but not an integer here
     ({"limit": 0}, "limit"),
     ({"limit": "ten"}, "limit"),
     ({"page": 1, "limit": "-3"}, "limit"),

@@ -1,11 +1,19 @@
 """Async client for the four operations of the V1 Sessions API.
 
 Every string in every reply goes through :func:`tui.api.sanitize.sanitize_tree`
-before a model sees it. Reads retry with backoff on 5xx and network errors; a
-create retries only with the same idempotency key (so a retry can never
-duplicate an investigation); a follow-up is never re-sent blindly: when its
-POST gets no clear answer the client compares the conversation before and
-after to learn whether the server took it.
+before a model sees it. Reads retry with backoff on 5xx and network errors
+(``RetryPolicy``: 3 attempts, exponential backoff with jitter from 0.5 s up to
+4 s); a create retries the same way, only ever with the same idempotency key
+and body, so a retry can never duplicate an investigation (a retry that finds
+the first attempt's session reports ``created=False``); a follow-up is never
+re-sent blindly: when its POST gets no clear answer the client compares the
+conversation before and after to learn whether the server took it.
+
+Failures are typed (:mod:`tui.api.errors`), including error pages that are not
+JSON, such as a proxy's HTML 502 or an empty body; 409 and 429 carry a
+``retry_after`` in seconds, clamped to 1..900 (defaults: 5 s for a 409, 30 s
+for a 429), read from the body or the ``Retry-After`` header (seconds or an
+HTTP date).
 """
 
 from __future__ import annotations
@@ -175,12 +183,21 @@ class TraversalClient:
     ) -> FollowUpResponse:
         """Ask a follow-up question. Never re-sent blindly.
 
-        ``before`` is the conversation as last seen (with messages); when it is
-        not given it is fetched first. If the POST gets no clear answer (a
-        timeout, a dropped connection or a 5xx) the conversation is read
-        again: when it has grown and its newest user message is this
-        question, the follow-up was taken and its reply is returned; otherwise
-        the original error is raised and the caller may safely send again.
+        A follow-up has no idempotency key, so the POST is sent once. When it
+        gets no clear answer (a timeout, a dropped connection, a 5xx) the
+        conversation is read again and compared with ``before``, the
+        conversation as last seen (fetched first when not given): when it
+        has more messages and the newest user message among the new ones is
+        this question, the server took it, and a reply built from the
+        conversation is returned (its ``assistant_message_id`` is "" until
+        the answer appears). Comparing the text alone would be wrong, as the
+        same question may be asked twice. A POST that timed out, or that a
+        gateway answered 502 or 504, may still be in the server's hands, so
+        the conversation is read up to ``RetryPolicy.attempts`` times, with
+        the retry backoff between reads, before concluding. When the question
+        is not there, the original error is raised and nothing was sent
+        twice; a re-send while the first one is still being answered would
+        get a 409.
         """
         body = FollowUpRequest(input=text, thinking_mode=thinking_mode).to_json()
         if before is None or before.messages is None:
@@ -188,8 +205,9 @@ class TraversalClient:
         path = f"/v1/sessions/{_path_id(session_id)}/messages"
         try:
             response = await self._send("POST", path, json_body=body, retry=False)
-        except (NetworkError, ServerError):
-            taken = await self._find_taken_follow_up(session_id, text, before)
+        except (NetworkError, ServerError) as error:
+            reads = self._retry.attempts if _may_still_be_working(error) else 1
+            taken = await self._find_taken_follow_up(session_id, text, before, reads=reads)
             if taken is None:
                 raise
             return taken
@@ -198,27 +216,20 @@ class TraversalClient:
     # -- internals -----------------------------------------------------------
 
     async def _find_taken_follow_up(
-        self, session_id: str, text: str, before: Session
+        self, session_id: str, text: str, before: Session, *, reads: int
     ) -> FollowUpResponse | None:
-        try:
-            after = await self.get_session(session_id)
-        except ApiError:
-            return None
-        old = before.messages or []
-        new = after.messages or []
-        if len(new) <= len(old):
-            return None
-        added = new[len(old) :]
-        users = [m for m in added if m.role == "user"]
-        if not users or users[-1].markdown_content != sanitize_text(text):
-            return None
-        assistant = _first_after(added, users[-1])
-        return FollowUpResponse(
-            **after.model_dump(exclude={"messages"}),
-            messages=None,
-            user_message_id=users[-1].id,
-            assistant_message_id=assistant.id if assistant else "",
-        )
+        """The follow-up as the server took it, or None when the conversation does not show it."""
+        for read in range(1, reads + 1):
+            if read > 1:
+                await self._sleep(self._retry.delay(read - 1))
+            try:
+                after = await self.get_session(session_id)
+            except ApiError:
+                continue
+            taken = _taken_follow_up(before, after, text)
+            if taken is not None:
+                return taken
+        return None
 
     async def _send(
         self,
@@ -353,6 +364,32 @@ def _describe(error: httpx.TransportError) -> str:
     if not text:
         return type(error).__name__
     return sanitize_text(text)[:200]
+
+
+def _may_still_be_working(error: ApiError) -> bool:
+    """Whether a request that got this error may still be processed after it."""
+    if isinstance(error, NetworkError):
+        return error.timed_out
+    return error.status in (502, 504)
+
+
+def _taken_follow_up(before: Session, after: Session, text: str) -> FollowUpResponse | None:
+    """The reply to a follow-up of ``text``, if ``after`` shows it taken since ``before``."""
+    old = before.messages or []
+    new = after.messages or []
+    if len(new) <= len(old):
+        return None
+    added = new[len(old) :]
+    users = [m for m in added if m.role == "user"]
+    if not users or users[-1].markdown_content.strip() != sanitize_text(text).strip():
+        return None
+    assistant = _first_after(added, users[-1])
+    return FollowUpResponse(
+        **after.model_dump(exclude={"messages"}),
+        messages=None,
+        user_message_id=users[-1].id,
+        assistant_message_id=assistant.id if assistant else "",
+    )
 
 
 def _first_after(messages: list[Message], anchor: Message) -> Message | None:

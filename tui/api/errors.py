@@ -1,12 +1,25 @@
 """Typed errors for every way a Sessions API call can fail.
 
 Messages are written for a person on call: they say what happened and what
-to do. None of them ever contains the API key.
+to do. None of them ever contains the API key. An error body that is not the
+API's JSON envelope (a proxy's HTML page, an empty body) still becomes one of
+these types, with a message that says what came back.
+
+How long to wait (:class:`Conflict` and :class:`RateLimited` carry it as
+``retry_after``, whole seconds) comes from the body's ``retry_after``, else
+from the ``Retry-After`` header, as a number of seconds (a fraction is
+rounded up) or an HTTP date. Whatever the server says, the wait is clamped to
+``RETRY_AFTER_MIN``..``RETRY_AFTER_MAX`` (1 to 900 seconds): zero, or a date
+in the past, waits 1 second; a huge number or a far-off date waits 900.
+Missing, empty, negative, not-a-number or unreadable values get the default:
+``DEFAULT_RATE_LIMIT_WAIT`` (30 s, the API's documented default) for a 429,
+``DEFAULT_CONFLICT_WAIT`` (5 s, the vendor's polling pace) for a 409.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -105,35 +118,44 @@ def parse_retry_after(
 ) -> int:
     """Seconds to wait, from the body's ``retry_after`` or else the header.
 
-    Accepts integers, fractions (rounded up), and HTTP dates in the header.
-    Anything missing, empty, negative, non-finite or unparseable gives
-    ``default``; the result is always within
-    ``RETRY_AFTER_MIN..RETRY_AFTER_MAX``.
+    Accepts numbers (fractions are rounded up), numeric strings, and HTTP
+    dates. Anything missing, empty, negative, not a number or unparseable
+    gives ``default``; the result is always within
+    ``RETRY_AFTER_MIN..RETRY_AFTER_MAX``, however huge the value.
     """
     seconds = _seconds_from(body_value, now)
     if seconds is None:
         seconds = _seconds_from(header_value, now)
     if seconds is None:
         seconds = float(default)
-    return int(min(max(math.ceil(seconds), RETRY_AFTER_MIN), RETRY_AFTER_MAX))
+    return math.ceil(min(max(seconds, RETRY_AFTER_MIN), RETRY_AFTER_MAX))
+
+
+#: A plain decimal number, as a ``Retry-After`` header or a JSON string may carry one.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", re.IGNORECASE)
 
 
 def _seconds_from(value: object, now: datetime | None) -> float | None:
+    """Seconds (``inf`` when too big to hold), or None when there is no usable wait."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        number = float(value)
+    if isinstance(value, int):
+        try:
+            number = float(value)
+        except OverflowError:  # more digits than a float holds: huge
+            number = math.inf if value > 0 else -math.inf
+    elif isinstance(value, float):
+        number = value
     elif isinstance(value, str):
         text = value.strip()
         if not text:
             return None
-        try:
-            number = float(text)
-        except ValueError:
+        if not _NUMBER.fullmatch(text):
             return _seconds_until_http_date(text, now)
+        number = float(text)  # ``inf`` when huge
     else:
         return None
-    if not math.isfinite(number) or number < 0:
+    if math.isnan(number) or number < 0:
         return None
     return number
 
@@ -141,7 +163,7 @@ def _seconds_from(value: object, now: datetime | None) -> float | None:
 def _seconds_until_http_date(text: str, now: datetime | None) -> float | None:
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class SessionStatus(StrEnum):
@@ -101,7 +101,8 @@ class CreateSessionRequest(BaseModel):
     input: Annotated[str, Field(min_length=1)]
     idempotency_key: Annotated[str, Field(min_length=1, max_length=128)]
     title: Annotated[str | None, Field(max_length=256)] = None
-    time: datetime | None = None
+    #: With a UTC offset: the spec's date-time requires one, and a bare time is ambiguous.
+    time: AwareDatetime | None = None
     thinking_mode: ThinkingMode = ThinkingMode.AUTO
 
     def to_json(self) -> dict[str, object]:

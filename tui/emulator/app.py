@@ -23,7 +23,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -134,6 +134,11 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return error_response(error.status_code, message, headers=error.headers)
 
 
+async def _client_gone(request: Request, error: Exception) -> Response:
+    # Nobody will read this: the client closed the connection before its body arrived.
+    return error_response(400, "The connection closed before the whole request arrived.")
+
+
 async def _internal_error(request: Request, error: Exception) -> Response:
     return error_response(500, "Internal error in the emulator.")
 
@@ -175,6 +180,7 @@ def build_app(
     handlers: dict[Any, Any] = {
         EngineError: _engine_error,
         HTTPException: _http_error,
+        ClientDisconnect: _client_gone,
         Exception: _internal_error,
     }
     api = Starlette(routes=routes, exception_handlers=handlers)

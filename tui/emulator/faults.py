@@ -3,7 +3,9 @@
 A spec is a comma-separated list of terms, each ``name=value``; each name at
 most once::
 
-    latency=SECONDS | latency=MIN-MAX    delay every request, fixed or uniformly random
+    latency=SECONDS | latency=MIN-MAX    delay every request, fixed or uniformly random; the
+                                         request has arrived, so a client that stops waiting
+                                         does not stop it being processed (a slow server)
     error=RATE[:CODE[|CODE...]]          answer RATE of requests with a 5xx JSON error
                                          (CODE 500, 502 or 503; default 500; several:
                                          one picked at random); the request is not processed
@@ -216,6 +218,7 @@ class FaultInjector:
             return
         low, high = spec.latency
         if high > 0:
+            receive = await _received(receive)
             await asyncio.sleep(self.rng.uniform(low, high))
         if not spec.drop_after and self._chance(spec.drop_rate):
             await _drop_connection(receive, send)
@@ -241,6 +244,28 @@ class FaultInjector:
         headers.append((b"content-length", str(len(cut)).encode()))
         await send({"type": "http.response.start", "status": start["status"], "headers": headers})
         await send({"type": "http.response.body", "body": cut})
+
+
+async def _received(receive: Receive) -> Receive:
+    """Read the whole request body now; the returned ``receive`` hands it over later.
+
+    A server that is slow to answer has the request already: when the client
+    gives up waiting, the request is still processed (its answer goes nowhere).
+    """
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        body.extend(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    pending = [{"type": "http.request", "body": bytes(body), "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
 
 
 async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[Message, bytes]:

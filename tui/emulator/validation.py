@@ -1,7 +1,9 @@
 """Checking request bodies and query parameters; every refusal names the field.
 
-Unknown body fields are ignored, as the spec does not forbid them. Strings
-must be valid Unicode (no lone surrogates), since they are echoed back.
+Exactly what the spec allows is accepted: unknown body fields are ignored, as
+the spec does not forbid them, and an empty ``input`` or ``idempotency_key``
+is a string like any other (the spec sets no minimum length). Strings must be
+valid Unicode (no lone surrogates), since they are echoed back.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from tui.emulator.engine import EngineError, NewSession
 
 MAX_IDEMPOTENCY_KEY = 128
 MAX_TITLE = 256
+#: An RFC 3339 date-time, as the spec's ``format: date-time`` means: seconds and an offset
+#: required, ``T`` and ``Z`` in either case. A time without an offset would be ambiguous.
 _DATE_TIME = re.compile(
-    r"(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?",
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})",
     re.IGNORECASE,
 )
-_POSITIVE_INT = re.compile(r"\+?\d{1,1000}")
+#: Digits only in ASCII: ``\d`` would also take other scripts' digits.
+_POSITIVE_INT = re.compile(r"\+?[0-9]{1,1000}")
 _MODES = tuple(mode.value for mode in ThinkingMode)
 
 
@@ -71,8 +76,12 @@ def _string(
     raise InvalidRequest(f"Field '{name}' must be {problem}.")
 
 
+def _any(text: str) -> bool:
+    return True
+
+
 def _input(body: Mapping[str, Any]) -> str:
-    value = _string(body, "input", required=True, allowed=bool, problem="a non-empty string")
+    value = _string(body, "input", required=True, allowed=_any, problem="a string")
     assert value is not None
     return value
 
@@ -95,14 +104,12 @@ def _parse_time(text: str) -> datetime | None:
         return None
     minute, second, fraction, zone = match.groups()
     # A leap second (:60) is valid RFC 3339; Python's datetime cannot hold it.
-    second = "59" if second == "60" else second or "00"
-    normal = f"{minute}:{second}{fraction or ''}{zone or ''}".upper().replace(" ", "T", 1)
+    second = "59" if second == "60" else second
+    normal = f"{minute}:{second}{fraction or ''}{zone}".upper()
     try:
         moment = datetime.fromisoformat(normal)
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
     try:
         return moment.astimezone(UTC)
     except OverflowError:  # at the very edges of the calendar; keep its own offset
@@ -116,8 +123,8 @@ def new_session(raw: bytes) -> NewSession:
         body,
         "idempotency_key",
         required=True,
-        allowed=lambda text: 1 <= len(text) <= MAX_IDEMPOTENCY_KEY,
-        problem=f"a string of 1 to {MAX_IDEMPOTENCY_KEY} characters",
+        allowed=lambda text: len(text) <= MAX_IDEMPOTENCY_KEY,
+        problem=f"a string of at most {MAX_IDEMPOTENCY_KEY} characters",
     )
     title = _string(
         body,
@@ -131,7 +138,7 @@ def new_session(raw: bytes) -> NewSession:
         "time",
         required=False,
         allowed=_parse_time,
-        problem="null or an ISO-8601 date-time such as 2024-03-15T14:30:00Z",
+        problem="null or a date-time with seconds and a UTC offset, such as 2024-03-15T14:30:00Z",
     )
     assert key is not None
     return NewSession(
