@@ -267,9 +267,10 @@ class TraversalApp(App[None]):
             self._show_problem(f"{describe_problem(problem)} Retrying in {delay:.0f} s.")
             state = "connection problem"
         self.top_bar.poll_state = state
-        if self._poll_again:
+        if self._poll_again:  # "refresh" was pressed during this poll: go again now
             self._poll_again = False
-            delay = 0.0
+            self.call_later(self._start_poll)
+            return
         self._poll_timer = self.set_timer(delay, self._start_poll, name="poll")
 
     def _needs_fetch(self, summary: Session | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from textual.message import Message
@@ -55,15 +56,28 @@ async def test_highlight_survives_new_rows_and_reordering(
 async def test_polls_never_overlap_on_a_slow_server(
     emulator_factory: EmulatorFactory, make_app: AppFactory
 ) -> None:
-    slow = emulator_factory(faults="latency=0.6,only=GET")
+    slow = emulator_factory(faults="latency=0.6,only=list")
     app = make_app(slow, poll_interval=0.1)
-    started = time.monotonic()
+    in_flight = 0
+    most = 0
+    real_list = app.workspace.client.list_sessions
+
+    async def counting_list(**kwargs: Any) -> Any:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        try:
+            return await real_list(**kwargs)
+        finally:
+            in_flight -= 1
+
+    app.workspace.client.list_sessions = counting_list  # type: ignore[method-assign]
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: time.monotonic() - started > 3, seconds=10, what="3 s")
-        lists = _list_calls(slow)
-    elapsed = time.monotonic() - started
-    # Each list takes >= 0.6 s; overlapping polls every 0.1 s would make ~30.
-    assert 1 <= lists <= elapsed / 0.6 + 1
+        await wait_until(pilot, lambda: _list_calls(slow) >= 4, seconds=30, what="4 polls")
+        await pilot.press("r", "r", "r")  # refreshing during a slow poll queues one, no more
+        await wait_until(pilot, lambda: _list_calls(slow) >= 6, seconds=30, what="6 polls")
+    # Polls every 0.1 s against 0.6 s answers: overlapping polls would stack up here.
+    assert most == 1
 
 
 def _list_calls(emulator: EmbeddedEmulator) -> int:
