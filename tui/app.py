@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -25,6 +26,7 @@ from tui.api.errors import (
     Forbidden,
     NetworkError,
     NotFound,
+    ProtocolError,
     RateLimited,
     ServerError,
     Unauthorized,
@@ -34,7 +36,7 @@ from tui.core.export import export_session, latest_answer
 from tui.core.ordering import WallClock, utc_now
 from tui.core.polling import PollBackoff
 from tui.resources import stylesheet_paths
-from tui.screens.dialogs import ConfirmScreen, HelpScreen, WatchSessionScreen
+from tui.screens.dialogs import ConfirmScreen, HelpScreen, TooSmallScreen, WatchSessionScreen
 from tui.screens.new_investigation import (
     FormDraft,
     InvestigationForm,
@@ -171,7 +173,9 @@ class TraversalApp(App[None]):
         self._poll_timer: Timer | None = None
         self._poll_again = False
         self._form_draft: FormDraft | None = None
-        self._hold_until_idle: dict[str, bool] = {}
+        #: Sessions whose typed question goes out by itself when the wait is over.
+        self._held: set[str] = set()
+        self._sending: set[str] = set()
         self._told_member_mode = False
         self._problem: str = ""
 
@@ -184,14 +188,12 @@ class TraversalApp(App[None]):
         self.problem_bar = Static("", id="problem", markup=False)
         self.list_pane = SessionListPane(self.options.wall_clock, id="list-pane")
         self.detail = DetailPane(self.options.wall_clock, id="detail")
-        self.too_small = Static("", id="too-small", markup=False)
         self.countdowns = CountdownRack(self._clock, id="countdowns")
         yield self.top_bar
         yield self.problem_bar
         with Horizontal(id="main"):
             yield self.list_pane
             yield self.detail
-        yield self.too_small
         yield self.countdowns
         yield Footer()
 
@@ -204,19 +206,26 @@ class TraversalApp(App[None]):
         self.list_pane.table.focus()
         self._resume_submissions()
         self._start_poll()
-        self.set_interval(15, self.list_pane.refresh_ages, name="ages")
+        self.set_interval(15, self._refresh_ages, name="ages")
 
-    def on_resize(self) -> None:
-        self._check_size()
+    def _refresh_ages(self) -> None:
+        self.list_pane.refresh_ages()
+        self.detail.refresh_ages()
 
-    def _check_size(self) -> None:
-        width, height = self.size
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.screen.set_class(too_small, "-too-small")
-        self.too_small.update(
-            f"Terminal too small: {width}×{height}. Traversal needs at least "
-            f"{MIN_WIDTH}×{MIN_HEIGHT}. Enlarge the window, or press q to quit."
-        )
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size | None = None) -> None:
+        """Below the minimum, a notice screen takes every key but q until it grows again."""
+        size = size or self.size
+        too_small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        notice = self.screen if isinstance(self.screen, TooSmallScreen) else None
+        if too_small and notice is None:
+            self.push_screen(TooSmallScreen(size, MIN_WIDTH, MIN_HEIGHT))
+        elif too_small and notice is not None:
+            notice.size_now = size
+        elif notice is not None:
+            self.pop_screen()
 
     # -- polling ---------------------------------------------------------------
 
@@ -282,11 +291,18 @@ class TraversalApp(App[None]):
         return summary.status != current.status or summary.updated_at != current.updated_at
 
     def _on_status(self, session: Session) -> None:
-        """Send a follow-up that was held until the session became idle."""
-        if session.is_idle and self._hold_until_idle.pop(session.id, False):
-            text = self._draft_text(session.id)
-            if text.strip():
-                self._send_follow_up(session.id, text)
+        """A held follow-up goes out once its session is idle and no wait is running."""
+        if session.is_idle and not self.countdowns.remaining(f"follow-up:{session.id}"):
+            self._send_held(session.id)
+
+    def _send_held(self, session_id: str) -> None:
+        if session_id not in self._held or session_id in self._sending:
+            return
+        text = self._draft_text(session_id)
+        if text.strip():
+            self._send_follow_up(session_id, text)
+        else:
+            self._held.discard(session_id)
 
     def _show_problem(self, text: str) -> None:
         if text == self._problem:
@@ -379,8 +395,7 @@ class TraversalApp(App[None]):
             SessionStatus.RUNNING,
             SessionStatus.FOLLOW_UP_RUNNING,
         ):
-            held = not self._hold_until_idle.get(session.id, False)
-            self._hold_until_idle[session.id] = held
+            self._held ^= {session.id}
             self._update_follow_up_note()
             return
         if session.status == SessionStatus.FAILED:
@@ -396,7 +411,7 @@ class TraversalApp(App[None]):
     def _update_follow_up_note(self) -> None:
         session_id = self.detail.session_id
         note = ""
-        if session_id and self._hold_until_idle.get(session_id):
+        if session_id and session_id in self._held:
             note = "⏳ Will send by itself when the session is free. ctrl+s again to cancel."
         elif session_id and self.countdowns.remaining(f"follow-up:{session_id}"):
             note = "Not sent yet: ctrl+s to send it by itself when the wait ends."
@@ -405,26 +420,29 @@ class TraversalApp(App[None]):
     @work(group="follow-up", exit_on_error=False)
     async def _send_follow_up(self, session_id: str, text: str) -> None:
         box = self.detail.follow_up
-        is_open = self.detail.session_id == session_id
-        before = self.detail.session if is_open else None
-        if is_open:
+        if self.detail.session_id == session_id:
             box.lock_reason = "Sending…"
+        before = self.detail.session if self.detail.session_id == session_id else None
+        self._sending.add(session_id)
         try:
             response = await self.workspace.send_follow_up(session_id, text, before)
         except (Conflict, RateLimited) as error:
-            self._start_wait(session_id, error)
+            self._start_wait(session_id, error)  # a held question stays held
             self._restore_lock(session_id)
             return
         except ApiError as error:
+            self._held.discard(session_id)
             self.notify(
-                f"{describe_problem(error)} Your question is still in the box.",
+                f"{describe_problem(error)} {_unsure_follow_up(error)}",
                 title="Follow-up not sent",
                 severity="error",
                 markup=False,
             )
             self._restore_lock(session_id)
             return
-        self._hold_until_idle.pop(session_id, None)
+        finally:
+            self._sending.discard(session_id)
+        self._held.discard(session_id)
         self.countdowns.cancel(f"follow-up:{session_id}")
         if self.detail.session_id == session_id:
             if box.text == text:
@@ -462,11 +480,7 @@ class TraversalApp(App[None]):
         purpose = event.spec.purpose
         if purpose.startswith("follow-up:"):
             session_id = purpose.removeprefix("follow-up:")
-            if self._hold_until_idle.get(session_id):
-                self._hold_until_idle.pop(session_id)
-                text = self._draft_text(session_id)
-                if text.strip():
-                    self._send_follow_up(session_id, text)
+            self._send_held(session_id)
             self._update_follow_up_note()
         elif purpose == "create" and isinstance(self.screen, NewInvestigationScreen):
             self.screen.wait_over()
@@ -478,7 +492,7 @@ class TraversalApp(App[None]):
     # -- new investigations ----------------------------------------------------
 
     def action_new_investigation(self) -> None:
-        self._open_form(self._form_draft, heading="New investigation")
+        self._open_form(self._form_draft, heading="New investigation", keep_draft=True)
 
     def action_rerun(self) -> None:
         session = self.detail.session or self._highlighted_session()
@@ -490,13 +504,22 @@ class TraversalApp(App[None]):
             heading="Re-run as a new investigation",
         )
 
-    def _open_form(self, draft: FormDraft | None, *, heading: str) -> None:
+    def _open_form(
+        self, draft: FormDraft | None, *, heading: str, keep_draft: bool = False
+    ) -> None:
         def closed(result: FormDraft | None) -> None:
-            self._form_draft = result
+            if keep_draft or result is None:  # a re-run's draft is not the next new one
+                self._form_draft = result
             self.countdowns.cancel("create")
 
         self.push_screen(
-            NewInvestigationScreen(self.submit_investigation, draft, heading=heading), closed
+            NewInvestigationScreen(
+                self.submit_investigation,
+                draft,
+                heading=heading,
+                wait_left=lambda: self.countdowns.remaining("create"),
+            ),
+            closed,
         )
 
     async def submit_investigation(self, form: InvestigationForm) -> SubmitOutcome:
@@ -521,8 +544,7 @@ class TraversalApp(App[None]):
             )
             return SubmitOutcome(
                 False,
-                f"Not started: the organisation is at its limit. Wait {error.retry_after} s, or "
-                "press ctrl+s to start it by itself when the wait ends.",
+                f"Not started: the organisation is at its limit of running work ({error.message}).",
                 retry_after=error.retry_after,
             )
         except (NetworkError, ServerError) as error:
@@ -637,7 +659,7 @@ class TraversalApp(App[None]):
                 f"Could not write the export: {error.strerror}.", severity="error", markup=False
             )
             return
-        self.notify(f"Exported to {path}", title="Exported", markup=False)
+        self.notify(f"Exported to {path}", markup=False)
 
     def action_copy_answer(self) -> None:
         session = self.detail.session
@@ -652,11 +674,21 @@ class TraversalApp(App[None]):
         self.push_screen(HelpScreen(self._help_rows(), HELP_INTRO))
 
     def _help_rows(self) -> Iterable[tuple[str, str]]:
-        rows = [(self.get_key_display(b), b.tooltip or b.description) for b in _bindings()]
+        rows = [
+            (self.get_key_display(b), f"{b.tooltip or b.description}  [{b.id}]")
+            for b in _bindings()
+        ]
         rows += [
             ("enter", "Open the selected session"),
             ("ctrl+s", "Send the follow-up / submit a form"),
+            ("ctrl+j", "New line in the follow-up box"),
             ("escape", "Close a form or dialog; leave the follow-up box"),
+            ("tab", "Move between the list, the answer and the follow-up box"),
+            ("", "In the answer:"),
+            ("↑ ↓ pgup pgdn", "Scroll (also space and b); home / end: top / bottom"),
+            ("/", "Find in the answer; enter / F3 next match, shift+F3 previous"),
+            ("o", "Outline: the answer's headings, to jump to one"),
+            ("] [", "Next / previous heading"),
         ]
         return rows
 
@@ -693,6 +725,16 @@ HELP_INTRO = (
     "word: ◐ running, ◑ follow-up, ● idle, ✖ failed. A 409 or 429 shows a countdown; your "
     "text stays, and ctrl+s during the wait sends it by itself when the wait ends."
 )
+
+
+def _unsure_follow_up(error: ApiError) -> str:
+    """What the person should know about a follow-up whose fate is unclear."""
+    if isinstance(error, NetworkError | ServerError | ProtocolError):
+        return (
+            "The server may still have taken it: watch the conversation before sending again. "
+            "Your question is still in the box."
+        )
+    return "Your question is still in the box."
 
 
 def describe_problem(error: BaseException) -> str:

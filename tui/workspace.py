@@ -101,10 +101,13 @@ class Workspace:
                     found[session.id] = session
                 self.can_list = True
             except Forbidden as error:
+                if self._org_blocked(error):
+                    # No V1 access at all: say so every poll; it is not a member key.
+                    result.problem = error
+                    return self._with_cached(result)
                 if self.can_list is None:
                     result.became_member_mode = True
                 self.can_list = False
-                result.problem = error if self._org_blocked(error) else None
             except ApiError as error:
                 result.problem = error
                 return self._with_cached(result)

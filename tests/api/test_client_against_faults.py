@@ -201,3 +201,14 @@ async def test_listing_everything_sees_each_session_once(
     assert [s.id for s in sessions] == ids[::-1]
     assert all(s.messages is None for s in sessions)
     assert api.stats()[LIST] == 5
+
+
+async def test_a_follow_up_accepted_with_an_unreadable_reply_is_recognised_as_taken(
+    emulator_factory: EmulatorFactory,
+) -> None:
+    emulator = emulator_factory(faults="garbage=1,only=follow_up")
+    api, session_id = idle_session(emulator)
+    async with connect(emulator) as client:
+        reply = await client.send_follow_up(session_id, QUESTION)
+    assert reply.user_message_id == api.session(session_id)["messages"][-1]["id"]
+    assert api.stats()[FOLLOW_UP] == 1

@@ -6,15 +6,17 @@ import time
 from typing import Any
 
 import pytest
+from textual import events
 from textual.message import Message
 
 from tests.conftest import MEMBER_KEY, EmulatorFactory
 from tui.emulator.server import EmbeddedEmulator
+from tui.screens.dialogs import TooSmallScreen
 from tui.widgets.conversation import ConversationView
 from tui.widgets.followup import FollowUpBox
 
 from .conftest import AppFactory, wait_until
-from .helpers import advance, api, create, row_text, rows, stats
+from .helpers import advance, api, create, finish, row_text, rows, stats
 
 
 async def test_list_shows_every_session_with_status_words(
@@ -215,14 +217,39 @@ async def test_quit_is_prompt_with_requests_in_flight(
 
 
 @pytest.mark.parametrize("size", [(79, 24), (80, 23), (40, 10), (1, 1)])
-async def test_too_small_terminal_shows_a_notice(
+async def test_too_small_terminal_shows_a_notice_and_takes_no_keys(
     emulator: EmbeddedEmulator, make_app: AppFactory, size: tuple[int, int]
 ) -> None:
     app = make_app(emulator)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        assert app.screen.has_class("-too-small")
-        assert app.query_one("#too-small").display
+        assert isinstance(app.screen, TooSmallScreen)
+        notice = str(app.screen.query_one("#too-small").render())
+        assert f"{size[0]}×{size[1]}" in notice
+        await pilot.press("n", "x", "d", "slash", "s", "question_mark")
+        assert isinstance(app.screen, TooSmallScreen)  # nothing opened behind the notice
+        assert app.list_pane.filter_text == ""
+        await pilot.resize_terminal(120, 40)
+        await wait_until(pilot, lambda: not isinstance(app.screen, TooSmallScreen))
+        assert len(app.screen_stack) == 1
+        await pilot.resize_terminal(*size)
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen))
+        await pilot.press("q")
+    assert not app.is_running
+
+
+async def test_notice_follows_each_resize_at_once(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for width, height in ((79, 23), (40, 10), (1, 1), (120, 40), (80, 24), (79, 24)):
+            await pilot.resize_terminal(width, height)
+            await pilot.pause()
+            too_small = width < 80 or height < 24
+            assert isinstance(app.screen, TooSmallScreen) is too_small, (width, height)
+            if too_small:
+                assert f"{width}×{height}" in str(app.screen.query_one("#too-small").render())
 
 
 async def test_minimum_size_has_every_pane(
@@ -231,7 +258,25 @@ async def test_minimum_size_has_every_pane(
     app = make_app(emulator)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert not app.screen.has_class("-too-small")
+        assert not isinstance(app.screen, TooSmallScreen)
         for selector in ("#list-pane", "#detail", "#follow-up", "Footer"):
             widget = app.query_one(selector)
             assert widget.region.width > 0 and widget.region.height > 0, selector
+
+
+async def test_line_breaks_keep_their_place_in_a_burst(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    session = create(emulator, "billing 500s", thinking_mode="fast")
+    finish(emulator, session["id"])
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.list_pane.table.row_count == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.detail.follow_up.lock_reason is None)
+        await pilot.press("f")
+        for key in ("a", "a", "ctrl+j", "b", "b", "ctrl+j", "c"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        box = app.detail.follow_up
+        await wait_until(pilot, lambda: box.text.endswith("c"), what="the typing")
+        assert box.text == "aa\nbb\nc"

@@ -172,3 +172,28 @@ async def test_follow_up_right_after_a_burst_of_typing_sends_every_character(
         )
     messages = get(emulator, session["id"])["messages"]
     assert [m["markdown_content"] for m in messages if m["role"] == "user"][-1] == text
+
+
+async def test_tab_moves_field_by_field_even_in_a_burst(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        for character in "cart-api 503s":
+            app.post_message(events.Key(character, character))
+        for key, text in (("tab", "Cart 503s"), ("tab", "15m ago"), ("tab", "PD-Q1W2E3")):
+            app.post_message(events.Key(key, None))
+            for character in text:
+                app.post_message(events.Key(character, character))
+        await wait_until(
+            pilot,
+            lambda: app.screen.query_one("#form-reference", Input).value == "PD-Q1W2E3",
+            what="the reference",
+        )
+        draft = app.screen.draft  # type: ignore[attr-defined]
+        assert (draft.description, draft.title, draft.time) == (
+            "cart-api 503s",
+            "Cart 503s",
+            "15m ago",
+        )

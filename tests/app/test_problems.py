@@ -14,7 +14,7 @@ from tui.emulator.server import EmbeddedEmulator
 from tui.workspace import Workspace
 
 from .conftest import AppFactory, wait_until
-from .helpers import create, finish, follow_up, rows
+from .helpers import create, finish, follow_up, rows, stats
 
 
 def _problem(app: TraversalApp) -> str:
@@ -33,9 +33,15 @@ async def test_unknown_key_is_explained(emulator: EmbeddedEmulator, make_app: Ap
 async def test_org_without_access_is_explained(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    app = make_app(emulator, key=DISABLED_KEY)
-    async with app.run_test(size=(120, 40)) as pilot:
+    app = make_app(emulator, key=DISABLED_KEY, poll_interval=0.2)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: "403" in _problem(app), what="the 403 explanation")
+        assert "not enabled" in _problem(app)
+        lists = stats(emulator)["GET /v1/sessions"]
+        await wait_until(pilot, lambda: stats(emulator)["GET /v1/sessions"] >= lists + 2)
+        assert "403" in _problem(app)  # still said, poll after poll
+        assert app.workspace.can_list is not False  # not mistaken for a member key
+        assert not any("member" in n.message for n in app._notifications)
 
 
 async def test_unreachable_server_is_explained_and_recovers(
@@ -56,7 +62,10 @@ async def test_unreachable_server_is_explained_and_recovers(
 async def test_server_text_is_never_markup_or_terminal_control(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    hostile_title = "[@click=app.quit]Click[/] [bold red]me\x1b]52;c;cHduZWQ=\x07\x1b[2J\u202eevil"
+    hostile_title = (
+        "[@click=app.quit]Click[/] [bold red]me\nline two\ttab"
+        "\x1b]52;c;cHduZWQ=\x07\x1b[2J\u202eevil"
+    )
     session = create(
         emulator,
         "[link=https://evil.example]x[/link] \x1b]0;pwned\x07 input",
@@ -73,12 +82,15 @@ async def test_server_text_is_never_markup_or_terminal_control(
         assert shown is not None
         assert "\x1b" not in shown.display_title
         assert "[@click=app.quit]Click[/]" in shown.display_title  # literal text, not an action
-        header = str(app.query_one("#detail-header").render())
+        header = " ".join(
+            str(line.render()) for line in app.query("#detail-header Static").results()
+        )
         assert "[@click=app.quit]Click[/]" in header
         assert "⟪U+202E⟫" in header
+        assert "\n" not in str(app.query_one("#detail-title").render())
         title_cell = str(app.list_pane.table.get_row(session["id"])[2])
         assert title_cell.startswith("[@click=app.quit]")
-        await pilot.click("#detail-header")
+        await pilot.click("#detail-title")
         assert app.is_running
 
 

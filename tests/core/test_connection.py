@@ -293,3 +293,15 @@ def test_connection_repr_never_shows_the_key(tmp_path: Path) -> None:
         assert SECRET not in shown
     assert connection.store_key == f"live:env@{PUBLIC}"
     assert resolve(tmp_path / "missing.toml").store_key == "demo"
+
+
+def test_a_config_path_named_in_the_environment_must_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.toml"
+    with pytest.raises(ConfigError, match="does not exist"):
+        resolve_connection(
+            demo=False,
+            profile=None,
+            base_url=None,
+            env={"TRAVERSAL_TUI_CONFIG": str(missing)},
+            config_path=missing,
+        )

@@ -211,7 +211,16 @@ class TraversalClient:
             if taken is None:
                 raise
             return taken
-        return self._parse(response, FollowUpResponse)
+        try:
+            return self._parse(response, FollowUpResponse)
+        except ProtocolError:
+            # Accepted (2xx) but the reply is unreadable: find it in the conversation.
+            taken = await self._find_taken_follow_up(
+                session_id, text, before, reads=self._retry.attempts
+            )
+            if taken is None:
+                raise
+            return taken
 
     # -- internals -----------------------------------------------------------
 

@@ -36,6 +36,7 @@ from tui.core.config import (
 )
 from tui.core.errors import ConfigError
 from tui.core.keys import KEY_COMMAND_TIMEOUT, KeyUnavailable, check_key, obtain_key
+from tui.core.paths import CONFIG_ENV
 
 API_KEY_ENV = "TRAVERSAL_API_KEY"
 BASE_URL_ENV = "TRAVERSAL_BASE_URL"
@@ -83,6 +84,9 @@ def resolve_connection(
     bad base URL or a key that cannot be had.
     """
     loaded = load_config(config_path)
+    if not loaded.exists and env.get(CONFIG_ENV, "").strip():
+        # Named on purpose: a typo in the path must not quietly give demo data.
+        raise ConfigError(f"{CONFIG_ENV} names a config file that does not exist", path=loaded.path)
     config = loaded.config
     if demo:
         return _demo(config)

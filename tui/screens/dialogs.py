@@ -9,6 +9,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.geometry import Size
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -94,3 +96,33 @@ class HelpScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class TooSmallScreen(ModalScreen[None]):
+    """Shown instead of the dashboard while the terminal is below the minimum size.
+
+    Modal, so the dashboard's keys do nothing behind it; only q (quit) works.
+    """
+
+    BINDINGS = [Binding("q", "app.quit", "Quit", id="quit-too-small", tooltip="Quit")]
+
+    size_now: reactive[Size] = reactive(Size(0, 0))
+
+    def __init__(self, size: Size, min_width: int, min_height: int) -> None:
+        super().__init__()
+        self._minimum = (min_width, min_height)
+        self._notice = Static("", id="too-small", markup=False)
+        self.set_reactive(TooSmallScreen.size_now, size)
+
+    def compose(self) -> ComposeResult:
+        yield self._notice
+
+    def on_mount(self) -> None:
+        self.watch_size_now(self.size_now)
+
+    def watch_size_now(self, size: Size) -> None:
+        width, height = self._minimum
+        self._notice.update(
+            f"Terminal too small: {size.width}×{size.height}. Traversal needs at least "
+            f"{width}×{height}. Enlarge the window, or press q to quit."
+        )

@@ -9,8 +9,9 @@ from datetime import datetime
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from tui.api.models import ThinkingMode
@@ -63,6 +64,26 @@ class NewInvestigationScreen(ModalScreen[FormDraft | None]):
             id="submit-form",
             tooltip="Start the investigation",
         ),
+        # Priority, so focus moves as the key arrives and the keys typed after it
+        # land in the next field even when they come in one burst (a paste, a fast typist).
+        Binding(
+            "tab",
+            "app.focus_next",
+            "Next field",
+            show=False,
+            priority=True,
+            id="form-next-field",
+            tooltip="Next field",
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="form-previous-field",
+            tooltip="Previous field",
+        ),
         Binding(
             "escape",
             "close",
@@ -73,18 +94,26 @@ class NewInvestigationScreen(ModalScreen[FormDraft | None]):
     ]
 
     def __init__(
-        self, submit: Submitter, draft: FormDraft | None = None, *, heading: str = ""
+        self,
+        submit: Submitter,
+        draft: FormDraft | None = None,
+        *,
+        heading: str = "",
+        wait_left: Callable[[], int | None] = lambda: None,
     ) -> None:
         super().__init__()
         self._submit = submit
+        self._wait_left = wait_left
         self._draft = draft or FormDraft()
         self._heading = heading or "New investigation"
         self._busy = False
         self._waiting = False
         self._submit_when_wait_ends = False
+        self._wait_reason = ""
+        self._wait_ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="form-body"):
+        with VerticalScroll(id="form-body", can_focus=False):
             yield Static(self._heading, id="form-heading", markup=False)
             yield Label("What is happening? Service names, endpoints, alerts, error messages.")
             yield TextArea(
@@ -96,22 +125,29 @@ class NewInvestigationScreen(ModalScreen[FormDraft | None]):
                 id="form-title",
                 max_length=256,
                 placeholder="e.g. Checkout 500s after deploy",
+                select_on_focus=False,
             )
             yield Label(
                 "When did the symptoms start? (now, 15m ago, 14:30 local, 2024-03-15T14:30Z)"
             )
-            yield Input(self._draft.time, id="form-time", placeholder="the most important input")
+            yield Input(
+                self._draft.time,
+                id="form-time",
+                select_on_focus=False,
+                placeholder="the single most important input",
+            )
             yield Static("", id="form-time-echo", markup=False)
             with Horizontal(id="form-row"):
-                with VerticalScroll(id="form-reference-box"):
+                with Vertical(id="form-reference-box"):
                     yield Label("Incident reference (optional, e.g. PagerDuty id)")
                     yield Input(
                         self._draft.reference,
                         id="form-reference",
                         max_length=120,
-                        placeholder="two responders with one reference share one session",
+                        placeholder="same reference, same session",
+                        select_on_focus=False,
                     )
-                with VerticalScroll(id="form-mode-box"):
+                with Vertical(id="form-mode-box"):
                     yield Label("Thinking mode")
                     yield Select(
                         [
@@ -185,11 +221,7 @@ class NewInvestigationScreen(ModalScreen[FormDraft | None]):
             return
         if self._waiting:
             self._submit_when_wait_ends = not self._submit_when_wait_ends
-            self.show_status(
-                "Will start by itself when the wait ends (ctrl+s again to cancel)."
-                if self._submit_when_wait_ends
-                else "Will not start by itself; press ctrl+s when the wait is over.",
-            )
+            self._show_wait()
             return
         form = self.validated()
         if isinstance(form, str):
@@ -211,11 +243,33 @@ class NewInvestigationScreen(ModalScreen[FormDraft | None]):
             return
         self._waiting = outcome.retry_after is not None
         self._submit_when_wait_ends = False
-        self.show_status(outcome.message, error=True)
+        self._wait_reason = outcome.message
+        if self._waiting:
+            self._show_wait()
+            if self._wait_ticker is None:
+                self._wait_ticker = self.set_interval(1.0, self._show_wait, name="form-wait")
+        else:
+            self.show_status(outcome.message, error=True)
+
+    def _show_wait(self) -> None:
+        """The 429 wait, counting down in the form itself (the toast may be behind it)."""
+        if not self._waiting:
+            return
+        left = self._wait_left()
+        seconds = f"{left} s" if left is not None else "a moment"
+        then = (
+            "It will start by itself when the wait ends (ctrl+s to cancel that)."
+            if self._submit_when_wait_ends
+            else "Press ctrl+s to have it start by itself when the wait ends."
+        )
+        self.show_status(f"{self._wait_reason} Retry in {seconds}. {then}", error=True)
 
     def wait_over(self) -> None:
         """The 429 wait has ended: submit now if the person asked for that."""
         self._waiting = False
+        if self._wait_ticker is not None:
+            self._wait_ticker.stop()
+            self._wait_ticker = None
         if self._submit_when_wait_ends:
             self._submit_when_wait_ends = False
             self.action_submit()

@@ -30,7 +30,12 @@ class DetailPane(Vertical):
         self.session_id: str | None = None
         self.session: Session | None = None
         # Held, not queried: poll results may arrive while the app is closing.
-        self._header = Static("", id="detail-header")
+        self._title_line = Static("", id="detail-title")
+        self._status_line = Static("", id="detail-status")
+        self._id_line = Static("", id="detail-id")
+        self._header = Vertical(
+            self._title_line, self._status_line, self._id_line, id="detail-header"
+        )
         self.conversation = ConversationView(id="conversation")
         self.follow_up = FollowUpBox(id="follow-up")
 
@@ -45,7 +50,11 @@ class DetailPane(Vertical):
     def show_nothing(self, message: str) -> None:
         self.session_id = None
         self.session = None
-        self._header.update(Content("No session open"))
+        self._title_line.update(Content("No session open"))
+        self._status_line.update("")
+        self._id_line.update("")
+        for name in ("running", "idle", "failed", "unknown"):
+            self._header.set_class(False, f"-{name}")
         self.conversation.clear(message)
         self.follow_up.lock_reason = "Open a session to ask a follow-up."
 
@@ -56,7 +65,9 @@ class DetailPane(Vertical):
         if known is not None:
             self.show(known)
         else:
-            self._header.update(Content(f"Loading {session_id}…"))
+            self._title_line.update(Content("Loading…"))
+            self._status_line.update("")
+            self._id_line.update(Content(session_id))
             self.conversation.clear("Loading the conversation…")
             self.follow_up.lock_reason = "Loading the session…"
 
@@ -84,20 +95,21 @@ class DetailPane(Vertical):
             self.conversation.show(session.id, entries, pending=PENDING_TEXT.get(session.status))  # type: ignore[call-overload]
         self.follow_up.lock_reason = follow_up_blocked_reason(session.status)
 
+    def refresh_ages(self) -> None:
+        """Re-render the header's relative times (called on a timer)."""
+        if self.session is not None:
+            self._render_header(self.session)
+
     def _render_header(self, session: Session) -> None:
         label = status_label(session.status)
         created = session.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         now = self._now()
-        parts: list[str | tuple[str, str]] = [
-            (session.display_title, "bold"),
-            "\n",
-            (label.text, "bold"),
-            f"  ·  started {created} ({age(session.created_at, now)} ago)",
-        ]
+        times = f"started {created} ({age(session.created_at, now)} ago)"
         if session.updated_at:
-            parts.append(f"  ·  updated {age(session.updated_at, now)} ago")
-        parts += ["\n", (session.id, "dim")]
-        header = self._header
-        header.update(Content.assemble(*parts))
+            times += f" · updated {age(session.updated_at, now)} ago"
+        # One line each, whatever the title holds (line breaks, tabs, huge lengths).
+        self._title_line.update(Content(" ".join(session.display_title.split())))
+        self._status_line.update(Content.assemble((label.text, "bold"), "  ·  ", times))
+        self._id_line.update(Content(session.id))
         for name in ("running", "idle", "failed", "unknown"):
-            header.set_class(name == label.style_class, f"-{name}")
+            self._header.set_class(name == label.style_class, f"-{name}")

@@ -16,6 +16,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static, TextArea
 
+#: Keys that insert a line break (enter sends). Terminals report shift+enter only sometimes.
+NEWLINE_KEYS = frozenset({"ctrl+j", "alt+enter", "shift+enter"})
+
 
 class FollowUpInput(TextArea):
     """The text area itself. ``read_only`` is the lock."""
@@ -28,14 +31,6 @@ class FollowUpInput(TextArea):
             id="send-follow-up",
             tooltip="Send the follow-up question",
         ),
-        Binding(
-            "ctrl+j,alt+enter,shift+enter",
-            "newline",
-            "New line",
-            show=False,
-            id="follow-up-newline",
-            tooltip="Insert a line break",
-        ),
         Binding("escape", "leave", "Leave box", id="leave-follow-up", tooltip="Leave the box"),
     ]
 
@@ -47,7 +42,7 @@ class FollowUpInput(TextArea):
 
     async def _on_key(self, event: events.Key) -> None:
         if self.read_only:
-            if event.is_printable or event.key in ("enter", "tab", "backspace", "delete"):
+            if event.is_printable or event.key in ("enter", "backspace", "delete", *NEWLINE_KEYS):
                 event.stop()
                 event.prevent_default()
                 if event.key != "tab":
@@ -58,14 +53,17 @@ class FollowUpInput(TextArea):
             event.prevent_default()
             self.post_message(self.SendRequested())
             return
+        if event.key in NEWLINE_KEYS:
+            # Here, not as a binding: a binding runs after the keys typed behind it.
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            self._replace_via_keyboard("\n", start, end)
+            return
         await super()._on_key(event)
 
     def action_send(self) -> None:
         self.post_message(self.SendRequested())
-
-    def action_newline(self) -> None:
-        if not self.read_only:
-            self.insert("\n")
 
     def action_leave(self) -> None:
         self.post_message(self.Left())
