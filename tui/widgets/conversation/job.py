@@ -11,6 +11,7 @@ between units, so dropped work stops within one unit.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -110,6 +111,10 @@ class RenderJob:
                 if self.cancelled.is_set():
                     return
                 unit = renderer.render(plan.units[index])
+                # A young collection now, while little is alive, instead of one
+                # mid-unit that would promote the unit's parse to the oldest
+                # generation, whose collections stop every thread.
+                gc.collect(1)
                 self.units_rendered += 1
                 batch.append((index, unit))
                 published += unit.height

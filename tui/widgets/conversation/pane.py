@@ -13,6 +13,7 @@ scroll position other than the one it last set.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from time import monotonic
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -23,6 +24,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .document import Document, Position
+
+SIZE_INTERVAL = 0.25
+"""Seconds between size changes while lines are added off screen."""
+STRIP_CACHE_SIZE = 512
+"""Lines kept as built strips between paints (lines are stored compactly otherwise)."""
 
 
 def _highlight(strip: Strip, text: str, spans: Iterable[tuple[int, int, Style]]) -> Strip:
@@ -51,8 +57,8 @@ class ConversationPane(ScrollView, can_focus=False):
     def __init__(self) -> None:
         super().__init__()
         self.document = Document()
-        self.pending: str | None = None
-        self.message: str | None = None
+        self._pending: str | None = None
+        self._message: str | None = None
         self.held = Position()
         """The position wanted at the top of the screen."""
         self._placed_y = 0
@@ -60,6 +66,33 @@ class ConversationPane(ScrollView, can_focus=False):
         self.pending_style = Style(italic=True)
         self.message_style = Style(dim=True)
         self._message_strips: tuple[tuple[str, int, Style], list[Strip]] | None = None
+        self._strips: dict[int, Strip] = {}
+        self._painted: tuple[object, ...] | None = None
+        self._size_due: Size | None = None
+        self._size_applied = 0.0
+        self._size_timer_set = False
+
+    @property
+    def pending(self) -> str | None:
+        """A status line painted after the document."""
+        return self._pending
+
+    @pending.setter
+    def pending(self, pending: str | None) -> None:
+        if pending != self._pending:
+            self._pending = pending
+            self.repaint()
+
+    @property
+    def message(self) -> str | None:
+        """The empty-state message painted instead of a document."""
+        return self._message
+
+    @message.setter
+    def message(self, message: str | None) -> None:
+        if message != self._message:
+            self._message = message
+            self.repaint()
 
     # Size and position -------------------------------------------------
 
@@ -93,12 +126,20 @@ class ConversationPane(ScrollView, can_focus=False):
         return self._message_strips[1]
 
     def at_bottom(self) -> bool:
+        self.flush_size()
         return self.document.height > 0 and round(self.scroll_y) >= self.max_scroll_y
+
+    def _on_screen(self, top: int | None = None) -> tuple[object, ...]:
+        """What is painted with line ``top`` at the top: offsets and each line's identity."""
+        top = round(self.scroll_y) if top is None else top
+        lines = range(top, top + self.scrollable_content_region.height)
+        return (top, round(self.scroll_x), *(self.document.identity(y) for y in lines))
 
     def hold(self) -> None:
         """Before the document changes: note the top line if the user scrolled since."""
         if round(self.scroll_y) != self._placed_y:
             self.held = self.document.locate(round(self.scroll_y))
+        self._painted = self._on_screen()
 
     def remap(self, entry: int, unit: int, old_height: int, new_height: int) -> None:
         """Keep the held position proportionally inside a unit whose height changed."""
@@ -107,11 +148,60 @@ class ConversationPane(ScrollView, can_focus=False):
             self.held = Position(entry, unit, held.line * new_height // old_height)
 
     def release(self) -> None:
-        """After the document changed: resize, return to the held position, repaint."""
+        """After the document changed: resize, return to the held position, repaint.
+
+        Units rendered off screen (most of a long answer) change neither what
+        is painted nor where: then the lines are not painted again, and the
+        new size (which makes Textual lay out and paint the whole screen) is
+        applied at most every :data:`SIZE_INTERVAL` seconds.
+        """
         self.document.reindex()
-        extra = len(self._extra_lines)
-        self.virtual_size = Size(self.document.width, self.document.height + extra)
-        self._scroll(self.document.y_of(self.held))
+        self._strips.clear()
+        size = Size(self.document.width, self.document.height + len(self._extra_lines))
+        target = self.document.y_of(self.held)
+        unchanged = (
+            self._painted is not None
+            and size.width == self.virtual_size.width
+            and target == round(self.scroll_y)
+            and self._on_screen(target) == self._painted
+        )
+        self._painted = None
+        if unchanged:
+            self._defer_size(size)
+            return
+        self._apply_size(size)
+        self._scroll(target)
+        self.refresh()
+
+    def _apply_size(self, size: Size) -> None:
+        self._size_due = None
+        self._size_applied = monotonic()
+        self.virtual_size = size
+
+    def _defer_size(self, size: Size) -> None:
+        if size == self.virtual_size:
+            self._size_due = None
+        elif monotonic() - self._size_applied >= SIZE_INTERVAL:
+            self._apply_size(size)
+        else:
+            self._size_due = size
+            if not self._size_timer_set:
+                self._size_timer_set = True
+                self.set_timer(SIZE_INTERVAL, self._size_timer_fired)
+
+    def _size_timer_fired(self) -> None:
+        self._size_timer_set = False
+        self.flush_size()
+
+    def flush_size(self) -> None:
+        """Apply a deferred size now (before scrolling by the user, or when rendering ends)."""
+        if self._size_due is not None:
+            self._apply_size(self._size_due)
+            self._scroll(self.document.y_of(self.held))
+
+    def repaint(self) -> None:
+        """Paint everything again (the lines after the document changed)."""
+        self._painted = None
         self.refresh()
 
     def _scroll(self, y: int, x: int | None = None) -> None:
@@ -120,6 +210,7 @@ class ConversationPane(ScrollView, can_focus=False):
 
     def go_to(self, y: int, *, x: int | None = None) -> None:
         """Scroll so document line ``y`` is at the top, and hold that position."""
+        self.flush_size()
         self._scroll(y, x)
         self.held = self.document.locate(self._placed_y)
 
@@ -137,12 +228,22 @@ class ConversationPane(ScrollView, can_focus=False):
 
     # Painting ------------------------------------------------------------
 
+    def _document_strip(self, y: int) -> Strip | None:
+        strip = self._strips.get(y)
+        if strip is None:
+            strip = self.document.strip(y)
+            if strip is not None:
+                if len(self._strips) >= STRIP_CACHE_SIZE:
+                    self._strips.clear()
+                self._strips[y] = strip
+        return strip
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         line_y = scroll_y + y
         width = self.content_width
         base = self.rich_style
-        strip = self.document.strip(line_y)
+        strip = self._document_strip(line_y)
         if strip is None:
             extra = self._extra_lines
             index = line_y - self.document.height

@@ -532,6 +532,7 @@ class ConversationView(Widget, can_focus=True):
         message.stop()
         if self._job is not None and message.job_id == self._job.job_id:
             self._job = None
+            self.pane.flush_size()
             self._set_idle()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
