@@ -396,3 +396,18 @@ async def test_bindings_leave_the_app_letters_alone() -> None:
     for binding in ConversationView.BINDINGS:
         assert not isinstance(binding, tuple)
         assert binding.id and binding.id.startswith("conversation.") and binding.tooltip
+
+
+async def test_scroll_area_follows_the_document_while_it_grows() -> None:
+    app = Host()
+    async with app.run_test(size=SIZE):
+        view = app.view
+        pane = view.pane
+        view.show("s1", [answer("a1", findings_document(200_000))])
+        await until(lambda: pane.virtual_size.height > 3 * pane.size.height)
+        assert view.is_rendering
+        await rendered(view)
+        height = pane.document.height
+        assert pane.virtual_size.height == height
+        assert pane.vertical_scrollbar.window_virtual_size == height
+        assert pane.max_scroll_y == height - pane.scrollable_content_region.height

@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -28,7 +28,7 @@ from .document import Document, Position
 SIZE_INTERVAL = 0.25
 """Seconds between size changes while lines are added off screen."""
 STRIP_CACHE_SIZE = 512
-"""Lines kept as built strips between paints (lines are stored compactly otherwise)."""
+"""Lines kept as finished strips between paints (lines are stored compactly otherwise)."""
 
 
 def _highlight(strip: Strip, text: str, spans: Iterable[tuple[int, int, Style]]) -> Strip:
@@ -62,11 +62,14 @@ class ConversationPane(ScrollView, can_focus=False):
         self.held = Position()
         """The position wanted at the top of the screen."""
         self._placed_y = 0
-        self.highlights: dict[int, list[tuple[int, int, Style]]] = {}
         self.pending_style = Style(italic=True)
         self.message_style = Style(dim=True)
         self._message_strips: tuple[tuple[str, int, Style], list[Strip]] | None = None
         self._strips: dict[int, Strip] = {}
+        """Finished strips by document line, for the paint parameters in ``_strips_key``."""
+        self._strips_key: tuple[Style, int, int] | None = None
+        self._paint_key: tuple[Style, int, int] | None = None
+        self._highlights: dict[int, list[tuple[int, int, Style]]] = {}
         self._painted: tuple[object, ...] | None = None
         self._size_due: Size | None = None
         self._size_applied = 0.0
@@ -82,6 +85,16 @@ class ConversationPane(ScrollView, can_focus=False):
         if pending != self._pending:
             self._pending = pending
             self.repaint()
+
+    @property
+    def highlights(self) -> dict[int, list[tuple[int, int, Style]]]:
+        """Find matches to paint over: (start, end, style) by document line."""
+        return self._highlights
+
+    @highlights.setter
+    def highlights(self, highlights: dict[int, list[tuple[int, int, Style]]]) -> None:
+        self._highlights = highlights
+        self.repaint()
 
     @property
     def message(self) -> str | None:
@@ -176,7 +189,15 @@ class ConversationPane(ScrollView, can_focus=False):
     def _apply_size(self, size: Size) -> None:
         self._size_due = None
         self._size_applied = monotonic()
-        self.virtual_size = size
+        if size.width == self.virtual_size.width:
+            # Only taller or shorter: update the scrollbars without the layout of
+            # the whole screen (and its full repaint) that setting ``virtual_size``
+            # asks for. A change of width may show or hide the horizontal
+            # scrollbar, which does need a layout.
+            self.set_reactive(ConversationPane.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     def _defer_size(self, size: Size) -> None:
         if size == self.virtual_size:
@@ -202,6 +223,7 @@ class ConversationPane(ScrollView, can_focus=False):
     def repaint(self) -> None:
         """Paint everything again (the lines after the document changed)."""
         self._painted = None
+        self._strips.clear()
         self.refresh()
 
     def _scroll(self, y: int, x: int | None = None) -> None:
@@ -228,26 +250,35 @@ class ConversationPane(ScrollView, can_focus=False):
 
     # Painting ------------------------------------------------------------
 
-    def _document_strip(self, y: int) -> Strip | None:
-        strip = self._strips.get(y)
-        if strip is None:
-            strip = self.document.strip(y)
-            if strip is not None:
-                if len(self._strips) >= STRIP_CACHE_SIZE:
-                    self._strips.clear()
-                self._strips[y] = strip
-        return strip
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of one paint shares, looked up once per paint.
+        self._paint_key = (self.rich_style, self.content_width, round(self.scroll_x))
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        line_y = scroll_y + y
-        width = self.content_width
-        base = self.rich_style
-        strip = self._document_strip(line_y)
+        """Line ``y`` of the screen: a finished strip, kept until the document changes."""
+        key = self._paint_key or (self.rich_style, self.content_width, round(self.scroll_x))
+        if key != self._strips_key:
+            self._strips.clear()
+            self._strips_key = key
+        line_y = round(self.scroll_y) + y
+        strip = self._strips.get(line_y)
+        if strip is None:
+            base, width, scroll_x = key
+            strip = self._finished_line(line_y).apply_style(base)
+            strip = strip.crop_extend(scroll_x, scroll_x + width, base)
+            if len(self._strips) >= STRIP_CACHE_SIZE:
+                self._strips.clear()
+            self._strips[line_y] = strip
+        return strip
+
+    def _finished_line(self, y: int) -> Strip:
+        """Document line ``y`` with its find highlights, or the line painted after the document."""
+        strip = self.document.strip(y)
         if strip is None:
             extra = self._extra_lines
-            index = line_y - self.document.height
-            strip = extra[index] if 0 <= index < len(extra) else Strip([])
-        elif line_y in self.highlights:
-            strip = _highlight(strip, self.document.text(line_y), self.highlights[line_y])
-        return strip.apply_style(base).crop_extend(scroll_x, scroll_x + width, base)
+            index = y - self.document.height
+            return extra[index] if 0 <= index < len(extra) else Strip([])
+        if y in self.highlights:
+            return _highlight(strip, self.document.text(y), self.highlights[y])
+        return strip

@@ -35,9 +35,11 @@ from .cache import RenderCache, cache_key
 from .document import EntryLines, Position
 from .entry import ConversationEntry
 from .find import FindBar, Match, counter_text, find_matches
-from .job import JobEntry, RenderFinished, RenderJob, UnitsRendered
+from .job import Batch, JobEntry, JobHandle, RenderRequest
 from .outline import Outline
 from .pane import ConversationPane
+from .process import RenderProcess, shared_process
+from .runner import JobRunner, RenderProgress, next_job_id
 from .theme import STYLE_FIELDS, RenderTheme, component_class, read_theme
 
 RESIZE_DELAY = 0.12
@@ -223,7 +225,10 @@ class ConversationView(Widget, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
+        render_process: bool = True,
     ) -> None:
+        """``render_process``: render in the app's render process once it is ready
+        (else always in a thread)."""
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._key: str | None = None
         self._entries: tuple[ConversationEntry, ...] = ()
@@ -231,7 +236,9 @@ class ConversationView(Widget, can_focus=True):
         self._message: str | None = None
         self._theme = RenderTheme()
         self._width = 0
-        self._job: RenderJob | None = None
+        self._job: JobHandle | None = None
+        self._use_process = render_process
+        self._runner = JobRunner(self, None)
         self._cache = RenderCache()
         self._rendered_key: str | None = None
         self._idle = asyncio.Event()
@@ -264,7 +271,7 @@ class ConversationView(Widget, can_focus=True):
         return self._rendered_key
 
     @property
-    def render_job(self) -> RenderJob | None:
+    def render_job(self) -> JobHandle | None:
         """The render job running, if any."""
         return self._job
 
@@ -278,8 +285,19 @@ class ConversationView(Widget, can_focus=True):
 
     # Lifecycle -----------------------------------------------------------
 
+    @property
+    def render_process(self) -> RenderProcess | None:
+        """The render process this view uses when it is ready, if any."""
+        return self._runner.process
+
+    @render_process.setter
+    def render_process(self, process: RenderProcess | None) -> None:
+        self._runner.process = process
+
     def on_mount(self) -> None:
         self._read_theme()
+        if self._use_process:
+            self._runner.process = shared_process()
 
     def on_unmount(self) -> None:
         self._cancel_job()
@@ -453,7 +471,7 @@ class ConversationView(Widget, can_focus=True):
             if not entries[index].complete
         ]
 
-    def _start_job(self) -> None:
+    def _start_job(self, *, in_thread: bool = False) -> None:
         self._cancel_job()
         self._first_screen.clear()
         work = self._job_order()
@@ -461,37 +479,22 @@ class ConversationView(Widget, can_focus=True):
             if self._width > 0:
                 self._set_idle()
             return
-        job = RenderJob(
-            job_id=id(object()),
-            entries=work,
+        request = RenderRequest(
+            job_id=next_job_id(),
+            client=id(self),
+            entries=tuple(work),
             width=self._width,
             theme=self._theme,
             screen_lines=max(1, self.pane.size.height),
-            post=self._post_from_job,
         )
-        self._job = job
+        self._job = self._runner.start(request, in_thread=in_thread)
         self._idle.clear()
         self._rendered_key = None
         self.is_rendering = True
-        self.run_worker(
-            job.run,
-            name="conversation-render",
-            group="conversation-render",
-            thread=True,
-            exit_on_error=False,
-        )
-
-    def _post_from_job(self, message: Message) -> None:
-        """Post a job's message to this view from the job's thread."""
-        try:
-            self.post_message(message)
-        except RuntimeError:
-            if self._job is not None:
-                self._job.cancel()
 
     def _cancel_job(self) -> None:
         if self._job is not None:
-            self._job.cancel()
+            self._runner.cancel(self._job)
             self._job = None
             self.is_rendering = False
 
@@ -504,22 +507,33 @@ class ConversationView(Widget, can_focus=True):
             self._rendered_key = self._key
             self.post_message(self.Rendered(self, self._key))
 
-    def on_units_rendered(self, message: UnitsRendered) -> None:
+    def on_render_progress(self, message: RenderProgress) -> None:
         message.stop()
-        if self._job is None or message.job_id != self._job.job_id:
+        if message.handle is not self._job:
             return
+        event = message.event
+        if isinstance(event, Batch):
+            self._apply_batch(event)
+        elif event.failed:
+            self._start_job(in_thread=True)
+        else:
+            self._job = None
+            self.pane.flush_size()
+            self._set_idle()
+
+    def _apply_batch(self, batch: Batch) -> None:
         pane = self.pane
         pane.hold()
-        lines = pane.document.entries[message.entry_index]
-        if not lines.planned or len(lines.units) != message.unit_count:
-            lines.plan(message.unit_count)
-        for index, unit in message.units:
+        lines = pane.document.entries[batch.entry_index]
+        if not lines.planned or len(lines.units) != batch.unit_count:
+            lines.plan(batch.unit_count)
+        for index, unit in batch.units:
             old_height = lines.unit_height(index)
             lines.put(index, unit)
-            pane.remap(message.entry_index, index, old_height, unit.height)
+            pane.remap(batch.entry_index, index, old_height, unit.height)
         lines.reindex()
-        if message.complete and lines.complete:
-            key = cache_key(lines.entry, message.entry_index, self._width, self._theme)
+        if batch.complete and lines.complete:
+            key = cache_key(lines.entry, batch.entry_index, self._width, self._theme)
             self._cache.put(key, lines.rendered())
         self._apply_prompt_rule()
         pane.release()
@@ -527,13 +541,6 @@ class ConversationView(Widget, can_focus=True):
         if filled and not self._first_screen.is_set():
             self._first_screen.set()
         self._document_changed()
-
-    def on_render_finished(self, message: RenderFinished) -> None:
-        message.stop()
-        if self._job is not None and message.job_id == self._job.job_id:
-            self._job = None
-            self.pane.flush_size()
-            self._set_idle()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         event.stop()
