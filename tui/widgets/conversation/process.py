@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import pickle
 import queue
 import struct
@@ -33,6 +34,8 @@ from typing import IO, Any
 from .job import Done, JobEvent, RenderRequest, run_request
 
 _HEADER = struct.Struct(">I")
+NICENESS = 10
+"""How much lower than the app the render process runs in the scheduler's eyes."""
 READY = "ready"
 Sink = Callable[[JobEvent], object]
 
@@ -208,6 +211,9 @@ def shared_process() -> RenderProcess | None:
 
 
 if __name__ == "__main__":
+    # Background work: when the machine is busy, the app's event loop goes first.
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(NICENESS)
     frames_out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write between the frames
     serve(sys.stdin.buffer, frames_out)

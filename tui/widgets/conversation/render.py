@@ -11,6 +11,7 @@ unexpected failure, falls back to the unit's text shown as plain lines.
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -184,6 +185,9 @@ class UnitRenderer:
         try:
             for block in self._blocks(unit):
                 builder.add(block)
+                # Let the event loop's thread have the GIL now if it is waiting,
+                # rather than after the interpreter's switch interval (5 ms).
+                time.sleep(0)
         except Exception:
             builder = _Builder(unit.leading_blank)
             builder.add(self._fallback(unit.text))
