@@ -61,15 +61,20 @@ class FindBar(Horizontal):
 
     DEFAULT_CSS = """
     FindBar {
-        height: auto;
+        height: 1;
         dock: bottom;
         display: none;
         background: $boost;
-        Label { padding: 0 1; }
-        #find-label { color: $text-muted; }
-        Input { width: 1fr; border: none; height: 1; padding: 0; }
     }
     FindBar.-open { display: block; }
+    FindBar > Label { padding: 0 1; }
+    FindBar > #find-label { color: $text-muted; }
+    FindBar > Input, FindBar > Input:focus {
+        width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0 1;
+    }
     """
 
     BINDINGS = [

@@ -77,6 +77,7 @@ class ConversationView(Widget, can_focus=True):
     ConversationView {
         height: 1fr;
         layout: vertical;
+        layers: default outline;
     }
     ConversationView > .conversation--h1 {
         color: $markdown-h1-color;
@@ -595,7 +596,7 @@ class ConversationView(Widget, can_focus=True):
             self._close_outline()
             return
         pane = self.pane
-        outline.open(pane.document.outline(), round(pane.scroll_y))
+        outline.open(pane.document.outline(), round(pane.scroll_y), self.size.width)
 
     def _close_outline(self) -> None:
         outline = self.query_one(Outline)
