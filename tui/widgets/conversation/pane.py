@@ -93,8 +93,9 @@ class ConversationPane(ScrollView, can_focus=False):
 
     @highlights.setter
     def highlights(self, highlights: dict[int, list[tuple[int, int, Style]]]) -> None:
-        self._highlights = highlights
-        self.repaint()
+        if highlights != self._highlights:
+            self._highlights = highlights
+            self.repaint()
 
     @property
     def message(self) -> str | None:

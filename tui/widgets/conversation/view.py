@@ -1,8 +1,9 @@
 """The conversation viewer of the detail pane.
 
-Rendering happens in a thread worker, unit by unit (see :mod:`.job`), and
-reaches the screen in batches: what is on screen first, the rest after,
-while keys, scrolling and timers keep running. Complete renders are cached
+Rendering happens off the event loop, unit by unit (see :mod:`.job`): in the
+app's render process once it is up (:mod:`.process`), in a thread until then
+or if it fails. It reaches the screen in batches, what is on screen first and
+the rest after, while keys, scrolling and timers keep running. Complete renders are cached
 per entry, width and theme, so showing a conversation again, or the same
 poll twice, costs nothing. A resize or theme change re-renders in the
 background while the previous render stays on screen.
@@ -23,24 +24,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from rich.style import Style
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
 from textual.worker import Worker
 
+from .bindings import VIEW_BINDINGS
 from .cache import RenderCache, cache_key
 from .document import EntryLines, Position
 from .entry import ConversationEntry
-from .find import FindBar, Match, counter_text, find_matches
+from .find import FindBar, FindState
 from .job import Batch, JobEntry, JobHandle, RenderRequest
 from .outline import Outline
 from .pane import ConversationPane
 from .process import RenderProcess, shared_process
 from .runner import JobRunner, RenderProgress, next_job_id
-from .theme import STYLE_FIELDS, RenderTheme, component_class, read_theme
+from .styles import VIEW_COMPONENT_CLASSES, VIEW_CSS
+from .theme import RenderTheme, read_theme
 
 RESIZE_DELAY = 0.12
 """Seconds a new width must last before the conversation is re-rendered for it."""
@@ -49,160 +50,12 @@ FIND_REFRESH_DELAY = 0.25
 HORIZONTAL_STEP = 4
 
 
-def _binding(
-    key: str,
-    action: str,
-    description: str,
-    name: str,
-    tooltip: str,
-    *,
-    show: bool = True,
-    key_display: str | None = None,
-) -> Binding:
-    return Binding(
-        key,
-        action,
-        description,
-        show=show,
-        key_display=key_display,
-        id=f"conversation.{name}",
-        tooltip=tooltip,
-    )
-
-
 class ConversationView(Widget, can_focus=True):
     """Shows a session's prompts and answers; answers are rendered Markdown."""
 
-    DEFAULT_CSS = """
-    ConversationView {
-        height: 1fr;
-        layout: vertical;
-        layers: default outline;
-    }
-    ConversationView > .conversation--h1 {
-        color: $markdown-h1-color;
-        text-style: $markdown-h1-text-style;
-    }
-    ConversationView > .conversation--h2 {
-        color: $markdown-h2-color;
-        text-style: $markdown-h2-text-style;
-    }
-    ConversationView > .conversation--h3 {
-        color: $markdown-h3-color;
-        text-style: bold;
-    }
-    ConversationView > .conversation--h4 {
-        color: $markdown-h4-color;
-        text-style: $markdown-h4-text-style;
-    }
-    ConversationView > .conversation--user-header {
-        color: $text-accent;
-        text-style: bold;
-    }
-    ConversationView > .conversation--user-body { background: $boost; }
-    ConversationView > .conversation--assistant-header {
-        color: $text-primary;
-        text-style: bold;
-    }
-    ConversationView > .conversation--code { background: $surface-darken-1; }
-    ConversationView > .conversation--code-label { color: $text-muted; }
-    ConversationView > .conversation--inline-code {
-        color: $text-warning;
-        background: $boost;
-    }
-    ConversationView > .conversation--link {
-        color: $text-primary;
-        text-style: underline;
-    }
-    ConversationView > .conversation--link-target { color: $text-muted; }
-    ConversationView > .conversation--quote {
-        color: $text-muted;
-        text-style: italic;
-    }
-    ConversationView > .conversation--table-border { color: $text-muted; }
-    ConversationView > .conversation--table-header {
-        color: $text-primary;
-        text-style: bold;
-    }
-    ConversationView > .conversation--rule { color: $text-muted; }
-    ConversationView > .conversation--bullet {
-        color: $text-accent;
-        text-style: bold;
-    }
-    ConversationView > .conversation--note {
-        color: $text-muted;
-        text-style: italic;
-    }
-    ConversationView > .conversation--pending {
-        color: $text-muted;
-        text-style: italic;
-    }
-    ConversationView > .conversation--message { color: $text-muted; }
-    ConversationView > .conversation--match {
-        background: $warning 50%;
-        color: $text;
-    }
-    ConversationView > .conversation--match-current {
-        background: $accent;
-        color: $text;
-        text-style: bold;
-    }
-    """
-
-    COMPONENT_CLASSES = {component_class(name) for name in STYLE_FIELDS} | {
-        "conversation--pending",
-        "conversation--message",
-        "conversation--match",
-        "conversation--match-current",
-    }
-
-    BINDINGS = [
-        _binding("up", "scroll_lines(-1)", "Up", "up", "Scroll up one line", show=False),
-        _binding("down", "scroll_lines(1)", "Down", "down", "Scroll down one line", show=False),
-        _binding("left", "scroll_columns(-1)", "Left", "left", "Scroll left", show=False),
-        _binding("right", "scroll_columns(1)", "Right", "right", "Scroll right", show=False),
-        _binding("pageup,b", "page(-1)", "Page up", "page_up", "Scroll up one screen", show=False),
-        _binding(
-            "pagedown,space",
-            "page(1)",
-            "Page down",
-            "page_down",
-            "Scroll down one screen",
-            show=False,
-        ),
-        _binding("home", "top", "Top", "top", "Go to the start of the conversation", show=False),
-        _binding(
-            "end", "bottom", "Bottom", "bottom", "Go to the end of the conversation", show=False
-        ),
-        _binding("slash", "find", "Find", "find", "Find text in the conversation", key_display="/"),
-        _binding("o", "outline", "Outline", "outline", "List the headings to jump to one"),
-        _binding(
-            "right_square_bracket",
-            "heading(1)",
-            "Next heading",
-            "next_heading",
-            "Jump to the next heading",
-            key_display="]",
-        ),
-        _binding(
-            "left_square_bracket",
-            "heading(-1)",
-            "Previous heading",
-            "previous_heading",
-            "Jump to the previous heading",
-            key_display="[",
-            show=False,
-        ),
-        _binding("f3", "match(1)", "Next match", "next_match", "Go to the next match", show=False),
-        _binding(
-            "shift+f3",
-            "match(-1)",
-            "Previous match",
-            "previous_match",
-            "Go to the previous match",
-            show=False,
-        ),
-    ]
+    DEFAULT_CSS = VIEW_CSS
+    COMPONENT_CLASSES = VIEW_COMPONENT_CLASSES
+    BINDINGS = VIEW_BINDINGS
 
     class Rendered(Message):
         """Everything of the conversation shown for ``key`` is rendered."""
@@ -246,10 +99,9 @@ class ConversationView(Widget, can_focus=True):
         self._idle.set()
         self._first_screen = asyncio.Event()
         self._prompt_rule: tuple[int, int] | None = None
-        self._matches: list[Match] = []
-        self._matches_truncated = False
-        self._match_index: int | None = None
-        self._query = ""
+        self._find = FindState()
+        self._find_at: Position | None = None
+        """Where the current match is, to keep it current when the document changes."""
         self._find_stale = False
 
     def compose(self) -> ComposeResult:
@@ -619,81 +471,58 @@ class ConversationView(Widget, can_focus=True):
         self.query_one(FindBar).open()
 
     def action_match(self, direction: int) -> None:
-        self._step_match(direction)
+        if self._find.step(direction):
+            self._show_match()
 
     def on_find_bar_query_changed(self, message: FindBar.QueryChanged) -> None:
         message.stop()
-        self._query = message.query
+        self._find.query = message.query
         self._search(from_top=True)
 
     def on_find_bar_step(self, message: FindBar.Step) -> None:
         message.stop()
-        self._step_match(message.direction)
+        self.action_match(message.direction)
 
     def on_find_bar_closed(self, message: FindBar.Closed) -> None:
         message.stop()
         self.query_one(FindBar).close()
-        self._query = ""
+        self._find.query = ""
         self._search(from_top=False)
         self.focus()
 
     def _search(self, *, from_top: bool) -> None:
-        """Find the query in the document; keep or choose the current match."""
-        pane = self.pane
-        current = self._matches[self._match_index] if self._match_index is not None else None
-        self._matches, self._matches_truncated = find_matches(pane.document.lines(), self._query)
         self._find_stale = False
-        if not self._matches:
-            self._match_index = None
-        elif from_top or current is None:
-            top = round(pane.scroll_y)
-            self._match_index = next(
-                (index for index, match in enumerate(self._matches) if match.y >= top), 0
-            )
+        document = self.pane.document
+        if from_top or self._find_at is None:
+            at = round(self.pane.scroll_y)
+        else:
+            at = document.y_of(self._find_at)
+        if self._find.search(document.lines(), at, from_top=from_top):
             self._show_match()
         else:
-            self._match_index = next(
-                (index for index, match in enumerate(self._matches) if match.y >= current.y), 0
-            )
-        self._paint_matches()
-
-    def _step_match(self, direction: int) -> None:
-        if not self._matches:
-            return
-        index = self._match_index if self._match_index is not None else -direction
-        self._match_index = (index + direction) % len(self._matches)
-        self._show_match()
-        self._paint_matches()
+            self._paint_matches()
 
     def _show_match(self) -> None:
-        if self._match_index is None:
-            return
-        match = self._matches[self._match_index]
-        self.pane.center_on(match.y, match.start)
+        match = self._find.current
+        if match is not None:
+            self.pane.center_on(match.y, match.start)
+        self._paint_matches()
 
     def _paint_matches(self) -> None:
-        pane = self.pane
-        highlights: dict[int, list[tuple[int, int, Style]]] = {}
-        if self._matches:
-            normal = self.get_component_rich_style("conversation--match")
-            current = self.get_component_rich_style("conversation--match-current")
-            for index, match in enumerate(self._matches):
-                style = current if index == self._match_index else normal
-                highlights.setdefault(match.y, []).append((match.start, match.end, style))
-        pane.highlights = highlights
-        pane.refresh()
-        if self._query:
-            counter = counter_text(self._match_index, len(self._matches), self._matches_truncated)
-        else:
-            counter = ""
-        self.query_one(FindBar).set_counter(counter)
+        """Paint the matches, note where the current one is, update the counter."""
+        match = self._find.current
+        self._find_at = self.pane.document.locate(match.y) if match is not None else None
+        normal = self.get_component_rich_style("conversation--match")
+        current = self.get_component_rich_style("conversation--match-current")
+        self.pane.highlights = self._find.highlights(normal, current)
+        self.query_one(FindBar).set_counter(self._find.counter())
 
     def _document_changed(self) -> None:
         """Search again (at most every few hundred ms) when the query is set."""
-        if self._query and not self._find_stale:
+        if self._find.query and not self._find_stale:
             self._find_stale = True
             self.set_timer(FIND_REFRESH_DELAY, self._refresh_search)
 
     def _refresh_search(self) -> None:
-        if self._find_stale and self._query:
+        if self._find_stale and self._find.query:
             self._search(from_top=False)
