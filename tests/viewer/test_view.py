@@ -411,3 +411,18 @@ async def test_scroll_area_follows_the_document_while_it_grows() -> None:
         assert pane.virtual_size.height == height
         assert pane.vertical_scrollbar.window_virtual_size == height
         assert pane.max_scroll_y == height - pane.scrollable_content_region.height
+
+
+async def test_a_poll_mid_render_does_not_render_units_twice(render_count: list[Unit]) -> None:
+    app = Host()
+    async with app.run_test(size=SIZE):
+        view = app.view
+        long_answer = answer("a1", findings_document(300_000))
+        view.show("s1", [prompt("p1", "Why?"), long_answer])
+        await until(lambda: view.pane.document.entries[1].fresh.count(True) > 5)
+        view.show("s1", [prompt("p1", "Why?"), long_answer, prompt("p2", "And then?")])
+        await rendered(view)
+        sources = [unit.text for unit in render_count if unit.kind == "markdown"]
+        # Only what the first job had in hand when it was dropped is done again.
+        assert len(sources) - len(set(sources)) <= 3 < len(sources) // 10
+        assert view.pane.document.entries[1].complete

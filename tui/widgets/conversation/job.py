@@ -34,6 +34,8 @@ class JobEntry:
     index: int
     entry: ConversationEntry
     start_unit: int = 0
+    done: frozenset[int] = frozenset()
+    """Units already rendered for this width and theme (left out)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ def run_request(
         batch: list[tuple[int, RenderedUnit]] = []
         last = monotonic()
         for index in unit_order(count, job_entry.start_unit):
+            if index in job_entry.done:
+                continue
             if stop_requested():
                 post(Done(request.job_id, rendered, cancelled=True))
                 return rendered

@@ -319,7 +319,12 @@ class ConversationView(Widget, can_focus=True):
         start = min(focus.entry, max(0, count - 1))
         order = [*range(start, count), *range(start - 1, -1, -1)]
         return [
-            JobEntry(index, entries[index].entry, focus.unit if index == focus.entry else 0)
+            JobEntry(
+                index,
+                entries[index].entry,
+                focus.unit if index == focus.entry else 0,
+                frozenset(unit for unit, fresh in enumerate(entries[index].fresh) if fresh),
+            )
             for index in order
             if not entries[index].complete
         ]
