@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 from contextlib import ExitStack
 
@@ -117,3 +118,22 @@ def test_the_process_protocol_in_memory() -> None:
     assert received[1:] == expected
     assert isinstance(received[-1], Done) and received[-1].units_rendered == 2
     assert isinstance(received[1], Batch)
+
+
+def test_units_travel_with_shared_styles() -> None:
+    plan_request = RenderRequest(
+        job_id=1,
+        client=1,
+        entries=(JobEntry(0, ConversationEntry("a", "assistant", findings_document(20_000))),),
+        width=80,
+        theme=RenderTheme(),
+        screen_lines=10,
+    )
+    events: list[object] = []
+    run_request(plan_request, events.append, lambda: False)
+    units = [unit for event in events if isinstance(event, Batch) for _, unit in event.units]
+    copies = [pickle.loads(pickle.dumps(unit)) for unit in units]
+    assert copies == units
+    first, second = copies[1], copies[2]
+    shared = set(map(id, first.styles)) & set(map(id, second.styles))
+    assert shared

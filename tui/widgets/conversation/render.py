@@ -112,6 +112,28 @@ class RenderedUnit:
         """Every line as a strip (builds them all: for tests and tools)."""
         return tuple(self.strip(index) for index in range(self.height))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Styles travel as their text and come back through Rich's cached parser,
+        # so the units of a long answer share their style objects instead of each
+        # bringing thousands of new ones for the garbage collector to follow.
+        styles = tuple(None if style is None else str(style) for style in self.styles)
+        fields = (self.pieces, self.piece_styles, self.starts, self.cells, styles)
+        return (_unpickle_unit, (*fields, self.texts, self.headings, self.width))
+
+
+def _unpickle_unit(
+    pieces: tuple[str, ...],
+    piece_styles: tuple[int, ...],
+    starts: tuple[int, ...],
+    cells: tuple[int, ...],
+    styles: tuple[str | None, ...],
+    texts: tuple[str, ...],
+    headings: tuple[Heading, ...],
+    width: int,
+) -> RenderedUnit:
+    parsed = tuple(None if style is None else Style.parse(style) for style in styles)
+    return RenderedUnit(pieces, piece_styles, starts, cells, parsed, texts, headings, width)
+
 
 @dataclass(frozen=True)
 class EntryPlan:
