@@ -426,3 +426,16 @@ async def test_a_poll_mid_render_does_not_render_units_twice(render_count: list[
         # Only what the first job had in hand when it was dropped is done again.
         assert len(sources) - len(set(sources)) <= 3 < len(sources) // 10
         assert view.pane.document.entries[1].complete
+
+
+async def test_show_before_layout_renders_once_laid_out() -> None:
+    class Early(Host):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.view.show("s1", short_conversation())
+
+    app = Early()
+    async with app.run_test(size=SIZE):
+        await rendered(app.view)
+        assert app.view.rendered_key == "s1"
+        assert screen_text(app.view)[1] == "  What broke checkout?"

@@ -103,15 +103,17 @@ class ConversationView(Widget, can_focus=True):
         self._find_at: Position | None = None
         """Where the current match is, to keep it current when the document changes."""
         self._find_stale = False
+        self._pane = ConversationPane()
 
     def compose(self) -> ComposeResult:
-        yield ConversationPane()
+        yield self._pane
         yield FindBar()
         yield Outline()
 
     @property
     def pane(self) -> ConversationPane:
-        return self.query_one(ConversationPane)
+        """The scrolling area that paints the conversation."""
+        return self._pane
 
     @property
     def key(self) -> str | None:
@@ -333,10 +335,13 @@ class ConversationView(Widget, can_focus=True):
         self._cancel_job()
         self._first_screen.clear()
         work = self._job_order()
-        if self._width <= 0 or not work:
-            if self._width > 0:
-                self._set_idle()
+        if not work:
+            self._set_idle()
             return
+        self._idle.clear()
+        self._rendered_key = None
+        if self._width <= 0:
+            return  # not laid out yet: the first resize starts the job
         request = RenderRequest(
             job_id=next_job_id(),
             client=id(self),
@@ -346,8 +351,6 @@ class ConversationView(Widget, can_focus=True):
             screen_lines=max(1, self.pane.size.height),
         )
         self._job = self._runner.start(request, in_thread=in_thread)
-        self._idle.clear()
-        self._rendered_key = None
         self.is_rendering = True
 
     def _cancel_job(self) -> None:
