@@ -1,7 +1,8 @@
 """The scrolling area that paints the document's pre-rendered strips (Line API).
 
-Painting a line is a lookup and a crop of a strip rendered in advance, so
-scrolling costs the same whatever the size of the answer. The pane also
+Lines are rendered in advance and painting one only builds its strip from
+compact storage (kept until the document changes), so scrolling costs the
+same whatever the size of the answer. The pane also
 keeps what is on screen in place while units above it appear or change
 height: it holds the (entry, unit, line) wanted at the top of the screen and
 scrolls back to it after every change. The held position may lie beyond
@@ -254,7 +255,10 @@ class ConversationPane(ScrollView, can_focus=False):
     def render_lines(self, crop: Region) -> list[Strip]:
         # What every line of one paint shares, looked up once per paint.
         self._paint_key = (self.rich_style, self.content_width, round(self.scroll_x))
-        return super().render_lines(crop)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_key = None
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` of the screen: a finished strip, kept until the document changes."""
