@@ -439,3 +439,15 @@ async def test_show_before_layout_renders_once_laid_out() -> None:
         await rendered(app.view)
         assert app.view.rendered_key == "s1"
         assert screen_text(app.view)[1] == "  What broke checkout?"
+
+
+async def test_a_failing_render_stops_instead_of_retrying(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(entry: ConversationEntry, index: int) -> None:
+        raise ValueError("cannot plan")
+
+    monkeypatch.setattr("tui.widgets.conversation.job.plan_entry", broken)
+    app = Host()
+    async with app.run_test(size=SIZE):
+        app.view.show("s1", short_conversation())
+        await rendered(app.view)
+        assert app.view.render_job is None and not app.view.is_rendering

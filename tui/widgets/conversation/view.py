@@ -375,9 +375,9 @@ class ConversationView(Widget, can_focus=True):
         event = message.event
         if isinstance(event, Batch):
             self._apply_batch(event)
-        elif event.failed:
-            self._start_job(in_thread=True)
-        else:
+        elif event.failed and message.handle.in_process:
+            self._start_job(in_thread=True)  # the process died: render here instead
+        else:  # done, or failed in a thread too: what could be rendered is shown
             self._job = None
             self.pane.flush_size()
             self._set_idle()
