@@ -66,8 +66,9 @@ class ConversationPane(ScrollView, can_focus=False):
         self.pending_style = Style(italic=True)
         self.message_style = Style(dim=True)
         self._message_strips: tuple[tuple[str, int, Style], list[Strip]] | None = None
-        self._strips: dict[int, Strip] = {}
-        """Finished strips by document line, for the paint parameters in ``_strips_key``."""
+        self._strips: dict[int, tuple[object, Strip]] = {}
+        """Finished strips by document line, with what the line showed when it was built
+        (a strip is reused while the line still shows that), for ``_strips_key``."""
         self._strips_key: tuple[Style, int, int] | None = None
         self._paint_key: tuple[Style, int, int] | None = None
         self._highlights: dict[int, list[tuple[int, int, Style]]] = {}
@@ -171,7 +172,6 @@ class ConversationPane(ScrollView, can_focus=False):
         applied at most every :data:`SIZE_INTERVAL` seconds.
         """
         self.document.reindex()
-        self._strips.clear()
         size = Size(self.document.width, self.document.height + len(self._extra_lines))
         target = self.document.y_of(self.held)
         unchanged = (
@@ -261,21 +261,27 @@ class ConversationPane(ScrollView, can_focus=False):
             self._paint_key = None
 
     def render_line(self, y: int) -> Strip:
-        """Line ``y`` of the screen: a finished strip, kept until the document changes."""
+        """Line ``y`` of the screen: a finished strip, kept while the line shows the same."""
         key = self._paint_key or (self.rich_style, self.content_width, round(self.scroll_x))
         if key != self._strips_key:
             self._strips.clear()
             self._strips_key = key
         line_y = round(self.scroll_y) + y
-        strip = self._strips.get(line_y)
-        if strip is None:
-            base, width, scroll_x = key
-            strip = self._finished_line(line_y).apply_style(base)
-            strip = strip.crop_extend(scroll_x, scroll_x + width, base)
-            if len(self._strips) >= STRIP_CACHE_SIZE:
-                self._strips.clear()
-            self._strips[line_y] = strip
+        identity = self._identity(line_y)
+        cached = self._strips.get(line_y)
+        if cached is not None and cached[0] == identity:
+            return cached[1]
+        base, width, scroll_x = key
+        strip = self._finished_line(line_y).apply_style(base)
+        strip = strip.crop_extend(scroll_x, scroll_x + width, base)
+        if len(self._strips) >= STRIP_CACHE_SIZE:
+            self._strips.clear()
+        self._strips[line_y] = (identity, strip)
         return strip
+
+    def _identity(self, y: int) -> object:
+        """What line ``y`` shows: a unit's line, or one of the lines after the document."""
+        return self.document.identity(y) or ("after", y - self.document.height)
 
     def _finished_line(self, y: int) -> Strip:
         """Document line ``y`` with its find highlights, or the line painted after the document."""
