@@ -137,3 +137,10 @@ def test_units_travel_with_shared_styles() -> None:
     first, second = copies[1], copies[2]
     shared = set(map(id, first.styles)) & set(map(id, second.styles))
     assert shared
+
+
+def test_the_process_exits_when_the_app_closes_it() -> None:
+    process = RenderProcess()
+    assert process.ready.wait(DEADLINE)
+    process.close()
+    assert process._process.poll() == 0
