@@ -33,14 +33,19 @@ MARKED_THEME = RenderTheme(
 
 
 class Host(App[None]):
-    """Just the conversation view and a footer."""
+    """Just the conversation view and a footer.
 
-    def __init__(self) -> None:
+    The view renders in threads unless ``render_process``: tests choose the
+    path rather than depend on when the render process becomes ready.
+    """
+
+    def __init__(self, *, render_process: bool = False) -> None:
         super().__init__()
         self.rendered: list[str] = []
+        self.render_process = render_process
 
     def compose(self) -> ComposeResult:
-        yield ConversationView()
+        yield ConversationView(render_process=self.render_process)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -57,6 +62,13 @@ class Host(App[None]):
 async def rendered(view: ConversationView) -> None:
     """Wait (with a deadline) until the view has nothing left to render."""
     await asyncio.wait_for(view.wait_rendered(), DEADLINE)
+
+
+async def process_ready(view: ConversationView) -> None:
+    """Wait (with a deadline) until the view's render process is ready."""
+    process = view.render_process
+    assert process is not None
+    assert await asyncio.to_thread(process.ready.wait, DEADLINE)
 
 
 async def until(condition: Callable[[], bool], *, deadline: float = DEADLINE) -> None:

@@ -396,3 +396,58 @@ async def test_bindings_leave_the_app_letters_alone() -> None:
     for binding in ConversationView.BINDINGS:
         assert not isinstance(binding, tuple)
         assert binding.id and binding.id.startswith("conversation.") and binding.tooltip
+
+
+async def test_scroll_area_follows_the_document_while_it_grows() -> None:
+    app = Host()
+    async with app.run_test(size=SIZE):
+        view = app.view
+        pane = view.pane
+        view.show("s1", [answer("a1", findings_document(200_000))])
+        await until(lambda: pane.virtual_size.height > 3 * pane.size.height)
+        assert view.is_rendering
+        await rendered(view)
+        height = pane.document.height
+        assert pane.virtual_size.height == height
+        assert pane.vertical_scrollbar.window_virtual_size == height
+        assert pane.max_scroll_y == height - pane.scrollable_content_region.height
+
+
+async def test_a_poll_mid_render_does_not_render_units_twice(render_count: list[Unit]) -> None:
+    app = Host()
+    async with app.run_test(size=SIZE):
+        view = app.view
+        long_answer = answer("a1", findings_document(300_000))
+        view.show("s1", [prompt("p1", "Why?"), long_answer])
+        await until(lambda: view.pane.document.entries[1].fresh.count(True) > 5)
+        view.show("s1", [prompt("p1", "Why?"), long_answer, prompt("p2", "And then?")])
+        await rendered(view)
+        sources = [unit.text for unit in render_count if unit.kind == "markdown"]
+        # Only what the first job had in hand when it was dropped is done again.
+        assert len(sources) - len(set(sources)) <= 3 < len(sources) // 10
+        assert view.pane.document.entries[1].complete
+
+
+async def test_show_before_layout_renders_once_laid_out() -> None:
+    class Early(Host):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.view.show("s1", short_conversation())
+
+    app = Early()
+    async with app.run_test(size=SIZE):
+        await rendered(app.view)
+        assert app.view.rendered_key == "s1"
+        assert screen_text(app.view)[1] == "  What broke checkout?"
+
+
+async def test_a_failing_render_stops_instead_of_retrying(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(entry: ConversationEntry, index: int) -> None:
+        raise ValueError("cannot plan")
+
+    monkeypatch.setattr("tui.widgets.conversation.job.plan_entry", broken)
+    app = Host()
+    async with app.run_test(size=SIZE):
+        app.view.show("s1", short_conversation())
+        await rendered(app.view)
+        assert app.view.render_job is None and not app.view.is_rendering

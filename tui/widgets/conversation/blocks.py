@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from markdown_it.tree import SyntaxTreeNode
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.segment import Segment
@@ -22,6 +21,7 @@ from rich.text import Text
 from .inline import inline_text
 from .table import render_table
 from .theme import RenderTheme
+from .tree import Node
 
 Line = list[Segment]
 
@@ -56,7 +56,7 @@ def _language(info: str) -> str:
     return info.split(maxsplit=1)[0][:40] if info.strip() else ""
 
 
-def _is_tight(node: SyntaxTreeNode) -> bool:
+def _is_tight(node: Node) -> bool:
     return all(
         child.hidden
         for item in node.children
@@ -80,7 +80,7 @@ class BlockRenderer:
         options = self.console.options.update(width=max(1, width), height=None)
         return self.console.render_lines(renderable, options, pad=False, new_lines=False)
 
-    def blocks(self, nodes: Sequence[SyntaxTreeNode], width: int, *, tight: bool = False) -> Block:
+    def blocks(self, nodes: Sequence[Node], width: int, *, tight: bool = False) -> Block:
         """Render sibling blocks, separated by a blank line unless ``tight``."""
         result = Block()
         for index, node in enumerate(nodes):
@@ -89,7 +89,7 @@ class BlockRenderer:
             result.add(self.block(node, width))
         return result
 
-    def block(self, node: SyntaxTreeNode, width: int) -> Block:
+    def block(self, node: Node, width: int) -> Block:
         """Render one block node."""
         kind = node.type
         if kind == "paragraph":
@@ -110,16 +110,14 @@ class BlockRenderer:
             return self.blocks(node.children, width)
         return Block(self.lines(Text(node.content, end="", overflow="fold"), width))
 
-    def inline_lines(
-        self, node: SyntaxTreeNode, width: int, style: Style | None = None
-    ) -> list[Line]:
+    def inline_lines(self, node: Node, width: int, style: Style | None = None) -> list[Line]:
         """Render a paragraph-like node (whose child is an ``inline``) to lines."""
         text = Text(end="", overflow="fold")
         for child in node.children:
             text.append_text(inline_text(child, self.theme, style))
         return self.lines(text, width)
 
-    def heading(self, node: SyntaxTreeNode, width: int) -> Block:
+    def heading(self, node: Node, width: int) -> Block:
         level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
         style = self.theme.heading(level)
         lines = self.inline_lines(node, width, style)
@@ -160,7 +158,7 @@ class BlockRenderer:
             )
         return lines
 
-    def list_block(self, node: SyntaxTreeNode, width: int, depth: int = 0) -> Block:
+    def list_block(self, node: Node, width: int, depth: int = 0) -> Block:
         ordered = node.type == "ordered_list"
         start = int(str(node.attrs.get("start", 1))) if ordered else 1
         count = len(node.children)
@@ -183,7 +181,7 @@ class BlockRenderer:
             result.add(body, first, [Segment(" " * marker_width)])
         return result
 
-    def item(self, item: SyntaxTreeNode, width: int, depth: int, *, tight: bool) -> Block:
+    def item(self, item: Node, width: int, depth: int, *, tight: bool) -> Block:
         """Render a list item's blocks; nested lists get the next bullet."""
         result = Block()
         for index, child in enumerate(item.children):
@@ -195,7 +193,7 @@ class BlockRenderer:
                 result.add(self.block(child, width))
         return result
 
-    def quote(self, node: SyntaxTreeNode, width: int) -> Block:
+    def quote(self, node: Node, width: int) -> Block:
         body = self.blocks(node.children, max(width - len(QUOTE_BAR), MIN_CONTENT_WIDTH))
         quote = self.theme.quote
         body.lines = [list(Segment.apply_style(line, quote)) for line in body.lines]

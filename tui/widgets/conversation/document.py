@@ -147,7 +147,12 @@ class Document:
     def strip(self, y: int) -> Strip | None:
         """The strip at document line ``y``, if there is one."""
         found = self._find(y)
-        return found[1].strips[found[2]] if found else None
+        return found[1].strip(found[2]) if found else None
+
+    def identity(self, y: int) -> tuple[int, int] | None:
+        """What document line ``y`` shows: its unit's identity and its line in the unit."""
+        found = self._find(y)
+        return (id(found[1]), found[2]) if found else None
 
     def text(self, y: int) -> str:
         """The plain text of document line ``y`` ("" past the end)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -48,6 +49,67 @@ def find_matches(lines: Iterable[tuple[int, str]], query: str) -> tuple[list[Mat
     return matches, False
 
 
+Highlights = dict[int, list[tuple[int, int, Style]]]
+"""(start, end, style) of the matches on each document line."""
+
+
+class FindState:
+    """The query, its matches in the document, and which match is current."""
+
+    def __init__(self) -> None:
+        self.query = ""
+        self.matches: list[Match] = []
+        self.truncated = False
+        self.index: int | None = None
+
+    @property
+    def current(self) -> Match | None:
+        return self.matches[self.index] if self.index is not None else None
+
+    def search(self, lines: Iterable[tuple[int, str]], at: int, *, from_top: bool) -> bool:
+        """Search ``lines`` again; True when the current match was chosen anew.
+
+        ``from_top`` (the query changed): the first match at or below line
+        ``at`` (the top of the screen) becomes current. Otherwise (the document
+        changed) ``at`` is where the current match's line is now, and the match
+        there, or the next one, stays current.
+        """
+        current = self.current
+        self.matches, self.truncated = find_matches(lines, self.query)
+        if not self.matches:
+            self.index = None
+            return False
+        chosen = from_top or current is None
+        start = (at, 0) if chosen or current is None else (at, current.start)
+        self.index = next(
+            (i for i, match in enumerate(self.matches) if (match.y, match.start) >= start), 0
+        )
+        return chosen
+
+    def step(self, direction: int) -> bool:
+        """Make the next (``1``) or previous (``-1``) match current; False if none."""
+        if not self.matches:
+            return False
+        if self.index is None:
+            self.index = 0 if direction > 0 else len(self.matches) - 1
+        else:
+            self.index = (self.index + direction) % len(self.matches)
+        return True
+
+    def highlights(self, normal: Style, current: Style) -> Highlights:
+        painted: Highlights = {}
+        for index, match in enumerate(self.matches):
+            style = current if index == self.index else normal
+            painted.setdefault(match.y, []).append((match.start, match.end, style))
+        return painted
+
+    def counter(self) -> str:
+        """The "3/12" shown beside the query ("" without a query)."""
+        if not self.query:
+            return ""
+        return counter_text(self.index, len(self.matches), self.truncated)
+
+
 def counter_text(current: int | None, total: int, truncated: bool) -> str:
     """The "3/12" shown beside the query."""
     if total == 0:
@@ -61,15 +123,20 @@ class FindBar(Horizontal):
 
     DEFAULT_CSS = """
     FindBar {
-        height: auto;
+        height: 1;
         dock: bottom;
         display: none;
         background: $boost;
-        Label { padding: 0 1; }
-        #find-label { color: $text-muted; }
-        Input { width: 1fr; border: none; height: 1; padding: 0; }
     }
     FindBar.-open { display: block; }
+    FindBar > Label { padding: 0 1; }
+    FindBar > #find-label { color: $text-muted; }
+    FindBar > Input, FindBar > Input:focus {
+        width: 1fr;
+        height: 1;
+        border: none;
+        padding: 0 1;
+    }
     """
 
     BINDINGS = [

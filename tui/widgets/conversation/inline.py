@@ -7,11 +7,11 @@ links carry no action or hyperlink, their target is shown after the text.
 
 from __future__ import annotations
 
-from markdown_it.tree import SyntaxTreeNode
 from rich.style import Style
 from rich.text import Text
 
 from .theme import RenderTheme
+from .tree import Node
 
 _EMPHASIS = {
     "em": Style(italic=True),
@@ -27,7 +27,7 @@ def _shown_target(label: str, href: str) -> str | None:
     return href
 
 
-def _plain(node: SyntaxTreeNode) -> str:
+def _plain(node: Node) -> str:
     """The text of an inline node's descendants, without styles."""
     parts: list[str] = []
     stack = [node]
@@ -41,14 +41,14 @@ def _plain(node: SyntaxTreeNode) -> str:
     return "".join(parts)
 
 
-def inline_text(node: SyntaxTreeNode, theme: RenderTheme, style: Style | None = None) -> Text:
+def inline_text(node: Node, theme: RenderTheme, style: Style | None = None) -> Text:
     """Render the children of an ``inline`` node to ``Text`` with base ``style``."""
     text = Text(style=style or "", overflow="fold", end="")
     _append_children(text, node, theme, style or Style())
     return text
 
 
-def _append_children(text: Text, node: SyntaxTreeNode, theme: RenderTheme, style: Style) -> None:
+def _append_children(text: Text, node: Node, theme: RenderTheme, style: Style) -> None:
     for child in node.children:
         kind = child.type
         if kind == "text":

@@ -1,22 +1,23 @@
-"""A render job: entries rendered unit by unit in a thread, published in batches.
+"""A render job: entries rendered unit by unit, results published in batches.
 
-The job runs in a thread worker and never touches the widget: it posts
-:class:`UnitsRendered` and :class:`RenderFinished` messages (posting is
-thread-safe) and the view applies them on the event loop, where each is a
-cheap list update. Batches go out as soon as the first screen is filled and
-then every :data:`BATCH_SECONDS`, so the loop sees a few small messages a
-second however long the answer. Cancelling sets an event the job checks
-between units, so dropped work stops within one unit.
+A job is plain data (:class:`RenderRequest`) and one function
+(:func:`run_request`), so it can run in a thread of the app or in the render
+process (see :mod:`.process`) alike. It never touches the widget: it hands
+:class:`Batch` and :class:`Done` events to a ``post`` callable, and the view
+applies them on the event loop, where each is a cheap list update. Batches go
+out unit by unit until the first screen is filled, then every
+:data:`BATCH_SECONDS`, so the loop sees a few small events a second however
+long the answer. The job asks ``stop_requested`` between units, so dropped
+work stops within one unit.
 """
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import monotonic
-
-from textual.message import Message
 
 from .entry import ConversationEntry
 from .render import RenderedUnit, UnitRenderer, plan_entry
@@ -33,34 +34,63 @@ class JobEntry:
     index: int
     entry: ConversationEntry
     start_unit: int = 0
+    done: frozenset[int] = frozenset()
+    """Units already rendered for this width and theme (left out)."""
 
 
-class UnitsRendered(Message, bubble=False):
-    """Units of one entry rendered by job ``job_id`` (posted from the job's thread)."""
+@dataclass(frozen=True)
+class RenderRequest:
+    """Everything a job needs, picklable: what to render, how wide, in which theme."""
 
-    def __init__(
-        self,
-        job_id: int,
-        entry_index: int,
-        unit_count: int,
-        units: list[tuple[int, RenderedUnit]],
-        *,
-        complete: bool,
-    ) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.entry_index = entry_index
-        self.unit_count = unit_count
-        self.units = units
-        self.complete = complete
+    job_id: int
+    client: int
+    """Who asked (a view); a newer request from the same client replaces this one."""
+    entries: tuple[JobEntry, ...] = field(repr=False)
+    width: int
+    theme: RenderTheme = field(repr=False)
+    screen_lines: int
 
 
-class RenderFinished(Message, bubble=False):
-    """Job ``job_id`` has rendered everything it was given."""
+@dataclass(frozen=True)
+class Batch:
+    """Units of one entry, rendered by job ``job_id``."""
 
-    def __init__(self, job_id: int) -> None:
-        super().__init__()
-        self.job_id = job_id
+    job_id: int
+    entry_index: int
+    unit_count: int
+    units: tuple[tuple[int, RenderedUnit], ...]
+    complete: bool
+    """Whether this is the entry's last batch."""
+
+
+@dataclass(frozen=True)
+class Done:
+    """Job ``job_id`` has stopped: finished, or ``cancelled`` (or it could not run)."""
+
+    job_id: int
+    units_rendered: int
+    cancelled: bool = False
+    failed: bool = False
+
+
+JobEvent = Batch | Done
+
+
+@dataclass
+class JobHandle:
+    """The app's handle on a job, wherever it runs."""
+
+    request: RenderRequest
+    in_process: bool
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)
+    """Set when the job has stopped (its :class:`Done` arrived)."""
+    units_rendered: int = 0
+    """Units the job rendered (known once it has stopped)."""
+
+    @property
+    def job_id(self) -> int:
+        return self.request.job_id
 
 
 def unit_order(count: int, start: int) -> list[int]:
@@ -69,55 +99,39 @@ def unit_order(count: int, start: int) -> list[int]:
     return [*range(start, count), *range(start - 1, -1, -1)]
 
 
-@dataclass
-class RenderJob:
-    """Render ``entries`` at ``width`` with ``theme``, posting results through ``post``."""
-
-    job_id: int
-    entries: list[JobEntry] = field(repr=False)
-    width: int
-    theme: RenderTheme = field(repr=False)
-    screen_lines: int
-    post: Callable[[Message], object] = field(repr=False)
-    cancelled: threading.Event = field(default_factory=threading.Event)
-    finished: threading.Event = field(default_factory=threading.Event)
-    """Set when :meth:`run` has returned, whether done or cancelled."""
-    units_rendered: int = 0
-    """How many units this job has rendered (read by tests)."""
-
-    def cancel(self) -> None:
-        self.cancelled.set()
-
-    def run(self) -> None:
-        """Render every entry, in the order given; stop early if cancelled."""
-        try:
-            self._run()
-        finally:
-            self.finished.set()
-
-    def _run(self) -> None:
-        renderer = UnitRenderer(self.width, self.theme)
-        published = 0
-        for job_entry in self.entries:
-            if self.cancelled.is_set():
-                return
-            plan = plan_entry(job_entry.entry, job_entry.index)
-            renderer.use_references(plan.references)
-            count = len(plan.units)
-            batch: list[tuple[int, RenderedUnit]] = []
-            last = monotonic()
-            for index in unit_order(count, job_entry.start_unit):
-                if self.cancelled.is_set():
-                    return
-                unit = renderer.render(plan.units[index])
-                self.units_rendered += 1
-                batch.append((index, unit))
-                published += unit.height
-                now = monotonic()
-                if published <= self.screen_lines + unit.height or now - last >= BATCH_SECONDS:
-                    self.post(
-                        UnitsRendered(self.job_id, job_entry.index, count, batch, complete=False)
-                    )
-                    batch, last = [], now
-            self.post(UnitsRendered(self.job_id, job_entry.index, count, batch, complete=True))
-        self.post(RenderFinished(self.job_id))
+def run_request(
+    request: RenderRequest,
+    post: Callable[[JobEvent], object],
+    stop_requested: Callable[[], bool],
+) -> int:
+    """Render ``request``'s entries in order, posting batches; return the units rendered."""
+    renderer = UnitRenderer(request.width, request.theme)
+    published = 0
+    rendered = 0
+    for job_entry in request.entries:
+        plan = plan_entry(job_entry.entry, job_entry.index)
+        renderer.use_references(plan.references)
+        count = len(plan.units)
+        batch: list[tuple[int, RenderedUnit]] = []
+        last = monotonic()
+        for index in unit_order(count, job_entry.start_unit):
+            if index in job_entry.done:
+                continue
+            if stop_requested():
+                post(Done(request.job_id, rendered, cancelled=True))
+                return rendered
+            unit = renderer.render(plan.units[index])
+            # A young collection now, while little is alive, rather than one in
+            # the middle of a unit that would promote its parse to the oldest
+            # generation, whose collections stop every thread of the process.
+            gc.collect(1)
+            rendered += 1
+            batch.append((index, unit))
+            published += unit.height
+            now = monotonic()
+            if published <= request.screen_lines + unit.height or now - last >= BATCH_SECONDS:
+                post(Batch(request.job_id, job_entry.index, count, tuple(batch), complete=False))
+                batch, last = [], now
+        post(Batch(request.job_id, job_entry.index, count, tuple(batch), complete=True))
+    post(Done(request.job_id, rendered))
+    return rendered

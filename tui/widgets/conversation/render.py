@@ -2,7 +2,7 @@
 
 An entry is planned as a header unit (the "You" or "Traversal" title line)
 followed by content units cut by :mod:`.split`. Each unit renders on its own
-to a :class:`RenderedUnit`: its strips, their plain text (for find) and the
+to a :class:`RenderedUnit`: its lines, their plain text (for find) and the
 headings that start on them (for the outline). Whatever the input, rendering
 a unit never raises: Markdown nested beyond what the parser keeps, or any
 unexpected failure, falls back to the unit's text shown as plain lines.
@@ -11,11 +11,12 @@ unexpected failure, falls back to the unit's text shown as plain lines.
 from __future__ import annotations
 
 import io
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -24,10 +25,12 @@ from textual.strip import Strip
 
 from tui.api.sanitize import sanitize_text
 
-from .blocks import Block, BlockRenderer, Line
+from .blocks import Block, BlockRenderer
+from .blocks import Line as BlockLine
 from .entry import ConversationEntry
 from .split import normalize_newlines, reference_definitions, split_markdown, split_plain
 from .theme import RenderTheme
+from .tree import build_tree
 
 MAX_NESTING = 40
 """Deepest nesting the parser keeps; a unit that reaches it is shown as plain text."""
@@ -64,17 +67,72 @@ class Heading:
 
 @dataclass(frozen=True)
 class RenderedUnit:
-    """A unit's strips, their plain text and the headings among them."""
+    """A unit's lines, their plain text and the headings among them.
 
-    strips: tuple[Strip, ...]
+    Lines are kept in flat tuples of strings and integers rather than as
+    strips: such tuples hold nothing the garbage collector must follow, so a
+    megabyte of rendered answer neither makes full collections (which stop
+    the event loop) slower nor triggers them more often. The view builds a
+    strip for a line only when it paints it.
+    """
+
+    pieces: tuple[str, ...]
+    """The text of every line, in pieces of one style."""
+    piece_styles: tuple[int, ...]
+    """The index in ``styles`` of each piece's style."""
+    starts: tuple[int, ...]
+    """Where each line's pieces start, and where the last one ends."""
+    cells: tuple[int, ...]
+    """Each line's width in cells."""
+    styles: tuple[Style | None, ...]
     texts: tuple[str, ...]
+    """Each line's plain text."""
     headings: tuple[Heading, ...]
     width: int
-    """Cells of the widest strip."""
+    """Cells of the widest line."""
 
     @property
     def height(self) -> int:
-        return len(self.strips)
+        return len(self.cells)
+
+    def strip(self, index: int) -> Strip:
+        """Line ``index`` as a strip."""
+        start, end = self.starts[index], self.starts[index + 1]
+        styles = self.styles
+        segments = [
+            Segment(text, styles[style])
+            for text, style in zip(
+                self.pieces[start:end], self.piece_styles[start:end], strict=True
+            )
+        ]
+        return Strip(segments, self.cells[index])
+
+    @property
+    def strips(self) -> tuple[Strip, ...]:
+        """Every line as a strip (builds them all: for tests and tools)."""
+        return tuple(self.strip(index) for index in range(self.height))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Styles travel as their text and come back through Rich's cached parser,
+        # so the units of a long answer share their style objects instead of each
+        # bringing thousands of new ones for the garbage collector to follow.
+        styles = tuple(None if style is None else str(style) for style in self.styles)
+        fields = (self.pieces, self.piece_styles, self.starts, self.cells, styles)
+        return (_unpickle_unit, (*fields, self.texts, self.headings, self.width))
+
+
+def _unpickle_unit(
+    pieces: tuple[str, ...],
+    piece_styles: tuple[int, ...],
+    starts: tuple[int, ...],
+    cells: tuple[int, ...],
+    styles: tuple[str | None, ...],
+    texts: tuple[str, ...],
+    headings: tuple[Heading, ...],
+    width: int,
+) -> RenderedUnit:
+    parsed = tuple(None if style is None else Style.parse(style) for style in styles)
+    return RenderedUnit(pieces, piece_styles, starts, cells, parsed, texts, headings, width)
 
 
 @dataclass(frozen=True)
@@ -145,31 +203,52 @@ class UnitRenderer:
 
     def render(self, unit: Unit) -> RenderedUnit:
         """Render ``unit``; never raises."""
+        builder = _Builder(unit.leading_blank)
         try:
-            block = self._render(unit)
+            for block in self._blocks(unit):
+                builder.add(block)
+                # Let the event loop's thread have the GIL now if it is waiting,
+                # rather than after the interpreter's switch interval (5 ms).
+                time.sleep(0)
         except Exception:
-            block = self._fallback(unit.text)
-        if unit.leading_blank:
-            shifted = Block([[]])
-            shifted.add(block)
-            block = shifted
-        return _finish(block)
+            builder = _Builder(unit.leading_blank)
+            builder.add(self._fallback(unit.text))
+        return builder.finish()
 
-    def _render(self, unit: Unit) -> Block:
+    def _blocks(self, unit: Unit) -> Iterator[Block]:
+        """The unit's top-level blocks, rendered one at a time.
+
+        Each block is handed on (and compacted) as soon as it is rendered, and
+        the parse is let go block by block, so little is alive at any moment:
+        what stays alive across collections is what the garbage collector
+        promotes, and promotions are what trigger full collections.
+        """
         text = sanitize_text(unit.text)
         if unit.kind == "header":
             title = USER_TITLE if unit.user else ASSISTANT_TITLE
             style = self.theme.user_header if unit.user else self.theme.assistant_header
-            return Block([[Segment(title, style)]], [(0, 0, text)])
+            yield Block([[Segment(title, style)]], [(0, 0, text)])
+            return
         if unit.kind == "plain":
-            return self._user_lines(text)
+            yield self._user_lines(text)
+            return
         if not text.strip():
-            return Block([[Segment(EMPTY_ANSWER, self.theme.note)]])
+            yield Block([[Segment(EMPTY_ANSWER, self.theme.note)]])
+            return
         env: dict[str, Any] = {"references": dict(self._references)}
         tokens = self.parser.parse(text, env)
         if any(token.level >= MAX_NESTING - 1 for token in tokens):
-            return self._fallback(text)
-        return self.blocks.blocks(SyntaxTreeNode(tokens).children, self.width)
+            yield self._fallback(text)
+            return
+        nodes = build_tree(tokens)
+        del tokens
+        nodes.reverse()
+        first = True
+        while nodes:
+            if not first:
+                yield Block([[]])
+            first = False
+            yield self.blocks.block(nodes.pop(), self.width)
 
     def _user_lines(self, text: str) -> Block:
         style = self.theme.user_body
@@ -185,14 +264,55 @@ class UnitRenderer:
         return Block([note, *body])
 
 
-def _pad(line: Line, width: int, style: Style) -> Line:
+def _pad(line: BlockLine, width: int, style: Style) -> BlockLine:
     missing = width - Segment.get_line_length(line)
     return [*line, Segment(" " * missing, style)] if missing > 0 else line
 
 
-def _finish(block: Block) -> RenderedUnit:
-    strips = tuple(Strip(line) for line in block.lines)
-    texts = tuple(strip.text for strip in strips)
-    headings = tuple(Heading(line, level, title) for line, level, title in block.headings)
-    width = max((strip.cell_length for strip in strips), default=0)
-    return RenderedUnit(strips, texts, headings, width)
+class _Builder:
+    """Collects rendered blocks straight into the flat tuples of a :class:`RenderedUnit`."""
+
+    def __init__(self, leading_blank: bool) -> None:
+        self.styles: dict[Style | None, int] = {}
+        self.pieces: list[str] = []
+        self.piece_styles: list[int] = []
+        self.starts: list[int] = []
+        self.cells: list[int] = []
+        self.texts: list[str] = []
+        self.headings: list[Heading] = []
+        if leading_blank:
+            self.add(Block([[]]))
+
+    def add(self, block: Block) -> None:
+        """Append ``block``'s lines, joining adjacent pieces of one style."""
+        offset = len(self.cells)
+        self.headings.extend(
+            Heading(offset + line, level, title) for line, level, title in block.headings
+        )
+        pieces, piece_styles, styles = self.pieces, self.piece_styles, self.styles
+        for line in block.lines:
+            first = len(pieces)
+            self.starts.append(first)
+            for text, style, control in line:
+                if control or not text:
+                    continue
+                index = styles.setdefault(style, len(styles))
+                if len(pieces) > first and piece_styles[-1] == index:
+                    pieces[-1] += text
+                else:
+                    pieces.append(text)
+                    piece_styles.append(index)
+            self.cells.append(Segment.get_line_length(line))
+            self.texts.append("".join(pieces[first:]))
+
+    def finish(self) -> RenderedUnit:
+        return RenderedUnit(
+            pieces=tuple(self.pieces),
+            piece_styles=tuple(self.piece_styles),
+            starts=(*self.starts, len(self.pieces)),
+            cells=tuple(self.cells),
+            styles=tuple(self.styles),
+            texts=tuple(self.texts),
+            headings=tuple(self.headings),
+            width=max(self.cells, default=0),
+        )

@@ -12,7 +12,7 @@ resize re-renders the same units and can start with the one on screen.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 FIRST_UNIT_SIZE = 1024
 """Characters after which the first unit may end: small, so the first screen is quick."""
@@ -64,22 +64,26 @@ def _cut_points(lines: list[str]) -> Iterator[int]:
             yield index
 
 
-def split_markdown(text: str) -> list[str]:
-    """Cut Markdown ``text`` into units at safe top-level block boundaries."""
-    lines = text.split("\n")
+def _join(lines: list[str], cuts: Iterable[int], first_size: int) -> list[str]:
+    """Join ``lines`` into units, each ending at the first cut after it has reached its size."""
     units: list[str] = []
-    start = 0
-    size = 0
-    limit = FIRST_UNIT_SIZE
-    previous = 0
-    for cut in _cut_points(lines):
+    start = previous = size = 0
+    limit = first_size
+    for cut in cuts:
         size += sum(len(line) + 1 for line in lines[previous:cut])
         previous = cut
         if size >= limit:
-            units.append("\n".join(lines[start:cut]).strip("\n"))
+            units.append("\n".join(lines[start:cut]))
             start, size, limit = cut, 0, UNIT_SIZE
-    units.append("\n".join(lines[start:]).strip("\n"))
-    return _merge_invisible(units)
+    units.append("\n".join(lines[start:]))
+    return units
+
+
+def split_markdown(text: str) -> list[str]:
+    """Cut Markdown ``text`` into units at safe top-level block boundaries."""
+    lines = text.split("\n")
+    units = _join(lines, _cut_points(lines), FIRST_UNIT_SIZE)
+    return _merge_invisible([unit.strip("\n") for unit in units])
 
 
 def _invisible(unit: str) -> bool:
@@ -114,17 +118,7 @@ def _merge_invisible(units: list[str]) -> list[str]:
 def split_plain(text: str) -> list[str]:
     """Cut plain ``text`` into units of whole lines."""
     lines = text.split("\n")
-    units: list[str] = []
-    start = 0
-    size = 0
-    for index, line in enumerate(lines):
-        size += len(line) + 1
-        if size >= UNIT_SIZE:
-            units.append("\n".join(lines[start : index + 1]))
-            start, size = index + 1, 0
-    if start < len(lines):
-        units.append("\n".join(lines[start:]))
-    return units
+    return _join(lines, range(1, len(lines)), UNIT_SIZE)
 
 
 def reference_definitions(text: str) -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from markdown_it.tree import SyntaxTreeNode
 from rich import box
 from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
 from .inline import inline_text
+from .tree import Node
 
 if TYPE_CHECKING:
     from .blocks import BlockRenderer, Line
@@ -28,7 +28,7 @@ WORD_LIMIT = 24
 Justify = Literal["left", "center", "right"]
 
 
-def _justify(cell: SyntaxTreeNode) -> Justify:
+def _justify(cell: Node) -> Justify:
     style = str(cell.attrs.get("style", ""))
     if "right" in style:
         return "right"
@@ -37,7 +37,7 @@ def _justify(cell: SyntaxTreeNode) -> Justify:
     return "left"
 
 
-def _rows(node: SyntaxTreeNode, section: str) -> list[SyntaxTreeNode]:
+def _rows(node: Node, section: str) -> list[Node]:
     return [row for part in node.children if part.type == section for row in part.children]
 
 
@@ -76,14 +76,14 @@ def column_widths(naturals: list[int], minimums: list[int], available: int) -> l
     return widths
 
 
-def render_table(renderer: BlockRenderer, node: SyntaxTreeNode, width: int) -> list[Line]:
+def render_table(renderer: BlockRenderer, node: Node, width: int) -> list[Line]:
     """Render a ``table`` node at ``width``, or wider when its words need it."""
     theme = renderer.theme
     header_rows = _rows(node, "thead")
     body_rows = _rows(node, "tbody")
     header_cells = header_rows[0].children if header_rows else []
 
-    def cells(row: SyntaxTreeNode) -> list[Text]:
+    def cells(row: Node) -> list[Text]:
         return [
             inline_text(cell.children[0], theme) if cell.children else Text()
             for cell in row.children

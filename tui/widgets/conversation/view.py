@@ -1,8 +1,9 @@
 """The conversation viewer of the detail pane.
 
-Rendering happens in a thread worker, unit by unit (see :mod:`.job`), and
-reaches the screen in batches: what is on screen first, the rest after,
-while keys, scrolling and timers keep running. Complete renders are cached
+Rendering happens off the event loop, unit by unit (see :mod:`.job`): in the
+app's render process once it is up (:mod:`.process`), in a thread until then
+or if it fails. It reaches the screen in batches, what is on screen first and
+the rest after, while keys, scrolling and timers keep running. Complete renders are cached
 per entry, width and theme, so showing a conversation again, or the same
 poll twice, costs nothing. A resize or theme change re-renders in the
 background while the previous render stays on screen.
@@ -23,22 +24,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from rich.style import Style
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import var
 from textual.widget import Widget
 from textual.worker import Worker
 
+from .bindings import VIEW_BINDINGS
 from .cache import RenderCache, cache_key
 from .document import EntryLines, Position
 from .entry import ConversationEntry
-from .find import FindBar, Match, counter_text, find_matches
-from .job import JobEntry, RenderFinished, RenderJob, UnitsRendered
+from .find import FindBar, FindState
+from .job import Batch, JobEntry, JobHandle, RenderRequest
 from .outline import Outline
 from .pane import ConversationPane
-from .theme import STYLE_FIELDS, RenderTheme, component_class, read_theme
+from .process import RenderProcess, shared_process
+from .runner import JobRunner, RenderProgress, next_job_id
+from .styles import VIEW_COMPONENT_CLASSES, VIEW_CSS
+from .theme import RenderTheme, read_theme
 
 RESIZE_DELAY = 0.12
 """Seconds a new width must last before the conversation is re-rendered for it."""
@@ -47,159 +50,12 @@ FIND_REFRESH_DELAY = 0.25
 HORIZONTAL_STEP = 4
 
 
-def _binding(
-    key: str,
-    action: str,
-    description: str,
-    name: str,
-    tooltip: str,
-    *,
-    show: bool = True,
-    key_display: str | None = None,
-) -> Binding:
-    return Binding(
-        key,
-        action,
-        description,
-        show=show,
-        key_display=key_display,
-        id=f"conversation.{name}",
-        tooltip=tooltip,
-    )
-
-
 class ConversationView(Widget, can_focus=True):
     """Shows a session's prompts and answers; answers are rendered Markdown."""
 
-    DEFAULT_CSS = """
-    ConversationView {
-        height: 1fr;
-        layout: vertical;
-    }
-    ConversationView > .conversation--h1 {
-        color: $markdown-h1-color;
-        text-style: $markdown-h1-text-style;
-    }
-    ConversationView > .conversation--h2 {
-        color: $markdown-h2-color;
-        text-style: $markdown-h2-text-style;
-    }
-    ConversationView > .conversation--h3 {
-        color: $markdown-h3-color;
-        text-style: bold;
-    }
-    ConversationView > .conversation--h4 {
-        color: $markdown-h4-color;
-        text-style: $markdown-h4-text-style;
-    }
-    ConversationView > .conversation--user-header {
-        color: $text-accent;
-        text-style: bold;
-    }
-    ConversationView > .conversation--user-body { background: $boost; }
-    ConversationView > .conversation--assistant-header {
-        color: $text-primary;
-        text-style: bold;
-    }
-    ConversationView > .conversation--code { background: $surface-darken-1; }
-    ConversationView > .conversation--code-label { color: $text-muted; }
-    ConversationView > .conversation--inline-code {
-        color: $text-warning;
-        background: $boost;
-    }
-    ConversationView > .conversation--link {
-        color: $text-primary;
-        text-style: underline;
-    }
-    ConversationView > .conversation--link-target { color: $text-muted; }
-    ConversationView > .conversation--quote {
-        color: $text-muted;
-        text-style: italic;
-    }
-    ConversationView > .conversation--table-border { color: $text-muted; }
-    ConversationView > .conversation--table-header {
-        color: $text-primary;
-        text-style: bold;
-    }
-    ConversationView > .conversation--rule { color: $text-muted; }
-    ConversationView > .conversation--bullet {
-        color: $text-accent;
-        text-style: bold;
-    }
-    ConversationView > .conversation--note {
-        color: $text-muted;
-        text-style: italic;
-    }
-    ConversationView > .conversation--pending {
-        color: $text-muted;
-        text-style: italic;
-    }
-    ConversationView > .conversation--message { color: $text-muted; }
-    ConversationView > .conversation--match {
-        background: $warning 50%;
-        color: $text;
-    }
-    ConversationView > .conversation--match-current {
-        background: $accent;
-        color: $text;
-        text-style: bold;
-    }
-    """
-
-    COMPONENT_CLASSES = {component_class(name) for name in STYLE_FIELDS} | {
-        "conversation--pending",
-        "conversation--message",
-        "conversation--match",
-        "conversation--match-current",
-    }
-
-    BINDINGS = [
-        _binding("up", "scroll_lines(-1)", "Up", "up", "Scroll up one line", show=False),
-        _binding("down", "scroll_lines(1)", "Down", "down", "Scroll down one line", show=False),
-        _binding("left", "scroll_columns(-1)", "Left", "left", "Scroll left", show=False),
-        _binding("right", "scroll_columns(1)", "Right", "right", "Scroll right", show=False),
-        _binding("pageup,b", "page(-1)", "Page up", "page_up", "Scroll up one screen", show=False),
-        _binding(
-            "pagedown,space",
-            "page(1)",
-            "Page down",
-            "page_down",
-            "Scroll down one screen",
-            show=False,
-        ),
-        _binding("home", "top", "Top", "top", "Go to the start of the conversation", show=False),
-        _binding(
-            "end", "bottom", "Bottom", "bottom", "Go to the end of the conversation", show=False
-        ),
-        _binding("slash", "find", "Find", "find", "Find text in the conversation", key_display="/"),
-        _binding("o", "outline", "Outline", "outline", "List the headings to jump to one"),
-        _binding(
-            "right_square_bracket",
-            "heading(1)",
-            "Next heading",
-            "next_heading",
-            "Jump to the next heading",
-            key_display="]",
-        ),
-        _binding(
-            "left_square_bracket",
-            "heading(-1)",
-            "Previous heading",
-            "previous_heading",
-            "Jump to the previous heading",
-            key_display="[",
-            show=False,
-        ),
-        _binding("f3", "match(1)", "Next match", "next_match", "Go to the next match", show=False),
-        _binding(
-            "shift+f3",
-            "match(-1)",
-            "Previous match",
-            "previous_match",
-            "Go to the previous match",
-            show=False,
-        ),
-    ]
+    DEFAULT_CSS = VIEW_CSS
+    COMPONENT_CLASSES = VIEW_COMPONENT_CLASSES
+    BINDINGS = VIEW_BINDINGS
 
     class Rendered(Message):
         """Everything of the conversation shown for ``key`` is rendered."""
@@ -223,7 +79,10 @@ class ConversationView(Widget, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
+        render_process: bool = True,
     ) -> None:
+        """``render_process``: render in the app's render process once it is ready
+        (else always in a thread)."""
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._key: str | None = None
         self._entries: tuple[ConversationEntry, ...] = ()
@@ -231,27 +90,30 @@ class ConversationView(Widget, can_focus=True):
         self._message: str | None = None
         self._theme = RenderTheme()
         self._width = 0
-        self._job: RenderJob | None = None
+        self._job: JobHandle | None = None
+        self._use_process = render_process
+        self._runner = JobRunner(self, None)
         self._cache = RenderCache()
         self._rendered_key: str | None = None
         self._idle = asyncio.Event()
         self._idle.set()
         self._first_screen = asyncio.Event()
         self._prompt_rule: tuple[int, int] | None = None
-        self._matches: list[Match] = []
-        self._matches_truncated = False
-        self._match_index: int | None = None
-        self._query = ""
+        self._find = FindState()
+        self._find_at: Position | None = None
+        """Where the current match is, to keep it current when the document changes."""
         self._find_stale = False
+        self._pane = ConversationPane()
 
     def compose(self) -> ComposeResult:
-        yield ConversationPane()
+        yield self._pane
         yield FindBar()
         yield Outline()
 
     @property
     def pane(self) -> ConversationPane:
-        return self.query_one(ConversationPane)
+        """The scrolling area that paints the conversation."""
+        return self._pane
 
     @property
     def key(self) -> str | None:
@@ -264,7 +126,7 @@ class ConversationView(Widget, can_focus=True):
         return self._rendered_key
 
     @property
-    def render_job(self) -> RenderJob | None:
+    def render_job(self) -> JobHandle | None:
         """The render job running, if any."""
         return self._job
 
@@ -278,8 +140,19 @@ class ConversationView(Widget, can_focus=True):
 
     # Lifecycle -----------------------------------------------------------
 
+    @property
+    def render_process(self) -> RenderProcess | None:
+        """The render process this view uses when it is ready, if any."""
+        return self._runner.process
+
+    @render_process.setter
+    def render_process(self, process: RenderProcess | None) -> None:
+        self._runner.process = process
+
     def on_mount(self) -> None:
         self._read_theme()
+        if self._use_process:
+            self._runner.process = shared_process()
 
     def on_unmount(self) -> None:
         self._cancel_job()
@@ -448,50 +321,41 @@ class ConversationView(Widget, can_focus=True):
         start = min(focus.entry, max(0, count - 1))
         order = [*range(start, count), *range(start - 1, -1, -1)]
         return [
-            JobEntry(index, entries[index].entry, focus.unit if index == focus.entry else 0)
+            JobEntry(
+                index,
+                entries[index].entry,
+                focus.unit if index == focus.entry else 0,
+                frozenset(unit for unit, fresh in enumerate(entries[index].fresh) if fresh),
+            )
             for index in order
             if not entries[index].complete
         ]
 
-    def _start_job(self) -> None:
+    def _start_job(self, *, in_thread: bool = False) -> None:
         self._cancel_job()
         self._first_screen.clear()
         work = self._job_order()
-        if self._width <= 0 or not work:
-            if self._width > 0:
-                self._set_idle()
+        if not work:
+            self._set_idle()
             return
-        job = RenderJob(
-            job_id=id(object()),
-            entries=work,
+        self._idle.clear()
+        self._rendered_key = None
+        if self._width <= 0:
+            return  # not laid out yet: the first resize starts the job
+        request = RenderRequest(
+            job_id=next_job_id(),
+            client=id(self),
+            entries=tuple(work),
             width=self._width,
             theme=self._theme,
             screen_lines=max(1, self.pane.size.height),
-            post=self._post_from_job,
         )
-        self._job = job
-        self._idle.clear()
-        self._rendered_key = None
+        self._job = self._runner.start(request, in_thread=in_thread)
         self.is_rendering = True
-        self.run_worker(
-            job.run,
-            name="conversation-render",
-            group="conversation-render",
-            thread=True,
-            exit_on_error=False,
-        )
-
-    def _post_from_job(self, message: Message) -> None:
-        """Post a job's message to this view from the job's thread."""
-        try:
-            self.post_message(message)
-        except RuntimeError:
-            if self._job is not None:
-                self._job.cancel()
 
     def _cancel_job(self) -> None:
         if self._job is not None:
-            self._job.cancel()
+            self._runner.cancel(self._job)
             self._job = None
             self.is_rendering = False
 
@@ -504,22 +368,33 @@ class ConversationView(Widget, can_focus=True):
             self._rendered_key = self._key
             self.post_message(self.Rendered(self, self._key))
 
-    def on_units_rendered(self, message: UnitsRendered) -> None:
+    def on_render_progress(self, message: RenderProgress) -> None:
         message.stop()
-        if self._job is None or message.job_id != self._job.job_id:
+        if message.handle is not self._job:
             return
+        event = message.event
+        if isinstance(event, Batch):
+            self._apply_batch(event)
+        elif event.failed and message.handle.in_process:
+            self._start_job(in_thread=True)  # the process died: render here instead
+        else:  # done, or failed in a thread too: what could be rendered is shown
+            self._job = None
+            self.pane.flush_size()
+            self._set_idle()
+
+    def _apply_batch(self, batch: Batch) -> None:
         pane = self.pane
         pane.hold()
-        lines = pane.document.entries[message.entry_index]
-        if not lines.planned or len(lines.units) != message.unit_count:
-            lines.plan(message.unit_count)
-        for index, unit in message.units:
+        lines = pane.document.entries[batch.entry_index]
+        if not lines.planned or len(lines.units) != batch.unit_count:
+            lines.plan(batch.unit_count)
+        for index, unit in batch.units:
             old_height = lines.unit_height(index)
             lines.put(index, unit)
-            pane.remap(message.entry_index, index, old_height, unit.height)
+            pane.remap(batch.entry_index, index, old_height, unit.height)
         lines.reindex()
-        if message.complete and lines.complete:
-            key = cache_key(lines.entry, message.entry_index, self._width, self._theme)
+        if batch.complete and lines.complete:
+            key = cache_key(lines.entry, batch.entry_index, self._width, self._theme)
             self._cache.put(key, lines.rendered())
         self._apply_prompt_rule()
         pane.release()
@@ -527,12 +402,6 @@ class ConversationView(Widget, can_focus=True):
         if filled and not self._first_screen.is_set():
             self._first_screen.set()
         self._document_changed()
-
-    def on_render_finished(self, message: RenderFinished) -> None:
-        message.stop()
-        if self._job is not None and message.job_id == self._job.job_id:
-            self._job = None
-            self._set_idle()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         event.stop()
@@ -587,7 +456,7 @@ class ConversationView(Widget, can_focus=True):
             self._close_outline()
             return
         pane = self.pane
-        outline.open(pane.document.outline(), round(pane.scroll_y))
+        outline.open(pane.document.outline(), round(pane.scroll_y), self.size.width)
 
     def _close_outline(self) -> None:
         outline = self.query_one(Outline)
@@ -610,81 +479,58 @@ class ConversationView(Widget, can_focus=True):
         self.query_one(FindBar).open()
 
     def action_match(self, direction: int) -> None:
-        self._step_match(direction)
+        if self._find.step(direction):
+            self._show_match()
 
     def on_find_bar_query_changed(self, message: FindBar.QueryChanged) -> None:
         message.stop()
-        self._query = message.query
+        self._find.query = message.query
         self._search(from_top=True)
 
     def on_find_bar_step(self, message: FindBar.Step) -> None:
         message.stop()
-        self._step_match(message.direction)
+        self.action_match(message.direction)
 
     def on_find_bar_closed(self, message: FindBar.Closed) -> None:
         message.stop()
         self.query_one(FindBar).close()
-        self._query = ""
+        self._find.query = ""
         self._search(from_top=False)
         self.focus()
 
     def _search(self, *, from_top: bool) -> None:
-        """Find the query in the document; keep or choose the current match."""
-        pane = self.pane
-        current = self._matches[self._match_index] if self._match_index is not None else None
-        self._matches, self._matches_truncated = find_matches(pane.document.lines(), self._query)
         self._find_stale = False
-        if not self._matches:
-            self._match_index = None
-        elif from_top or current is None:
-            top = round(pane.scroll_y)
-            self._match_index = next(
-                (index for index, match in enumerate(self._matches) if match.y >= top), 0
-            )
+        document = self.pane.document
+        if from_top or self._find_at is None:
+            at = round(self.pane.scroll_y)
+        else:
+            at = document.y_of(self._find_at)
+        if self._find.search(document.lines(), at, from_top=from_top):
             self._show_match()
         else:
-            self._match_index = next(
-                (index for index, match in enumerate(self._matches) if match.y >= current.y), 0
-            )
-        self._paint_matches()
-
-    def _step_match(self, direction: int) -> None:
-        if not self._matches:
-            return
-        index = self._match_index if self._match_index is not None else -direction
-        self._match_index = (index + direction) % len(self._matches)
-        self._show_match()
-        self._paint_matches()
+            self._paint_matches()
 
     def _show_match(self) -> None:
-        if self._match_index is None:
-            return
-        match = self._matches[self._match_index]
-        self.pane.center_on(match.y, match.start)
+        match = self._find.current
+        if match is not None:
+            self.pane.center_on(match.y, match.start)
+        self._paint_matches()
 
     def _paint_matches(self) -> None:
-        pane = self.pane
-        highlights: dict[int, list[tuple[int, int, Style]]] = {}
-        if self._matches:
-            normal = self.get_component_rich_style("conversation--match")
-            current = self.get_component_rich_style("conversation--match-current")
-            for index, match in enumerate(self._matches):
-                style = current if index == self._match_index else normal
-                highlights.setdefault(match.y, []).append((match.start, match.end, style))
-        pane.highlights = highlights
-        pane.refresh()
-        if self._query:
-            counter = counter_text(self._match_index, len(self._matches), self._matches_truncated)
-        else:
-            counter = ""
-        self.query_one(FindBar).set_counter(counter)
+        """Paint the matches, note where the current one is, update the counter."""
+        match = self._find.current
+        self._find_at = self.pane.document.locate(match.y) if match is not None else None
+        normal = self.get_component_rich_style("conversation--match")
+        current = self.get_component_rich_style("conversation--match-current")
+        self.pane.highlights = self._find.highlights(normal, current)
+        self.query_one(FindBar).set_counter(self._find.counter())
 
     def _document_changed(self) -> None:
         """Search again (at most every few hundred ms) when the query is set."""
-        if self._query and not self._find_stale:
+        if self._find.query and not self._find_stale:
             self._find_stale = True
             self.set_timer(FIND_REFRESH_DELAY, self._refresh_search)
 
     def _refresh_search(self) -> None:
-        if self._find_stale and self._query:
+        if self._find_stale and self._find.query:
             self._search(from_top=False)
