@@ -76,7 +76,7 @@ async def settle(pilot: Pilot[Any]) -> None:
     app = pilot.app
     assert isinstance(app, TraversalApp)
     await wait_until(pilot, lambda: app.list_pane.table.row_count == 10, what="the list")
-    await pilot.pause()
+    await steady(pilot)
 
 
 async def open_findings(pilot: Pilot[Any]) -> None:
@@ -89,7 +89,12 @@ async def open_findings(pilot: Pilot[Any]) -> None:
     app.list_pane.select(chosen)
     await pilot.press("enter")
     view = app.detail.conversation
-    await wait_until(pilot, lambda: view.rendered_key == chosen, what="the findings")
+    await wait_until(
+        pilot, lambda: view.rendered_key == chosen and not view.is_rendering, what="the findings"
+    )
+    # Start from the top of the conversation: the same picture whatever the opening scroll.
+    view.focus()
+    await pilot.press("home")
     app.list_pane.table.focus()
     await steady(pilot)
 
