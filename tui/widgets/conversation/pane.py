@@ -22,6 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 
 from .document import Document, Position
@@ -274,6 +275,8 @@ class ConversationPane(ScrollView, can_focus=False):
         base, width, scroll_x = key
         strip = self._finished_line(line_y).apply_style(base)
         strip = strip.crop_extend(scroll_x, scroll_x + width, base)
+        # Offsets tell Textual which character is where, for selecting text with the mouse.
+        strip = strip.apply_offsets(scroll_x, line_y)
         if len(self._strips) >= STRIP_CACHE_SIZE:
             self._strips.clear()
         self._strips[line_y] = (identity, strip)
@@ -290,6 +293,21 @@ class ConversationPane(ScrollView, can_focus=False):
             extra = self._extra_lines
             index = y - self.document.height
             return extra[index] if 0 <= index < len(extra) else Strip([])
-        if y in self.highlights:
-            return _highlight(strip, self.document.text(y), self.highlights[y])
-        return strip
+        spans = list(self.highlights.get(y, ()))
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(y)) is not None:
+            start, end = span
+            text = self.document.text(y)
+            style = self.screen.get_component_rich_style("screen--selection")
+            spans.append((start, len(text) if end == -1 else end, style))
+        return _highlight(strip, self.document.text(y), spans) if spans else strip
+
+    # Selecting text ----------------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text of the conversation, as plain lines."""
+        text = "\n".join(line for _, line in self.document.lines())
+        return selection.extract(text), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.repaint()

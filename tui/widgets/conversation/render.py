@@ -303,7 +303,7 @@ class _Builder:
                     pieces.append(text)
                     piece_styles.append(index)
             self.cells.append(Segment.get_line_length(line))
-            self.texts.append("".join(pieces[first:]))
+            self.texts.append("".join(pieces[first:]).rstrip(" "))
 
     def finish(self) -> RenderedUnit:
         return RenderedUnit(
