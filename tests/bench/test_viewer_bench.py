@@ -11,7 +11,9 @@ runs once the process is up) and in a thread (its fallback), three times
 each, and its figures are the medians; the stock widget runs once per size
 it can finish. Every measurement runs in a fresh interpreter, all in this one
 run, so the ratios compare like with like on a shared machine. The targets
-are checked at the end.
+are printed for both ways of rendering; the test fails when the render
+process (how the viewer runs) misses one, the thread fallback's figures are
+for information.
 """
 
 from __future__ import annotations
@@ -104,6 +106,27 @@ def _report(results: list[Figures], cold_start: float) -> str:
     return "\n".join(lines)
 
 
+def _targets(results: list[Figures]) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) for each target, for both ways the viewer renders."""
+    rows: list[tuple[str, str, bool]] = []
+    stock = _find(results, STOCK, 25 * KB)
+    for widget in (PROCESS, THREAD):
+        figures = [f for f in results if f.widget == widget]
+        worst = max(max(f.stall_rendering, f.stall_scrolling) for f in figures)
+        viewer = _find(results, widget, 25 * KB)
+        ratio = stock.stall_rendering / viewer.stall_rendering
+        rows += [
+            (f"{widget}: longest stall < 50 ms at every size", _ms(worst), worst < STALL_LIMIT),
+            (
+                f"{widget}: first screen of 25 KB < 300 ms",
+                _ms(viewer.first_screen),
+                viewer.first_screen < FIRST_SCREEN_LIMIT_25KB,
+            ),
+            (f"{widget}: 25 KB stall >= 20x shorter than stock", f"x{ratio:.0f}", ratio >= 20),
+        ]
+    return rows
+
+
 @pytest.mark.bench
 @pytest.mark.timeout(3600)
 def test_viewer_against_stock_markdown() -> None:
@@ -114,12 +137,10 @@ def test_viewer_against_stock_markdown() -> None:
             results.append(_median([measure(widget, size) for _ in range(REPEATS)]))
         if size in STOCK_SIZES:
             results.append(measure("stock", size))
+    targets = _targets(results)
     print("\n" + _report(results, cold_start))
-    for figures in results:
-        if figures.widget != STOCK:
-            assert figures.stall_rendering < STALL_LIMIT, figures
-            assert figures.stall_scrolling < STALL_LIMIT, figures
-    for widget in (PROCESS, THREAD):
-        viewer, stock = _find(results, widget, 25 * KB), _find(results, STOCK, 25 * KB)
-        assert viewer.first_screen < FIRST_SCREEN_LIMIT_25KB, viewer
-        assert stock.stall_rendering / viewer.stall_rendering >= STALL_RATIO_25KB, viewer
+    print("targets (the render process is how the viewer runs; threads are its fallback):")
+    for target, measured, met in targets:
+        print(f"  {'met ' if met else 'MISS'}  {target}: {measured}")
+    missed = [target for target, _, met in targets if not met and target.startswith(PROCESS)]
+    assert not missed, missed
