@@ -95,17 +95,20 @@ class RenderedUnit:
     def height(self) -> int:
         return len(self.cells)
 
-    def strip(self, index: int) -> Strip:
-        """Line ``index`` as a strip."""
+    def segments(self, index: int) -> list[Segment]:
+        """Line ``index`` as segments."""
         start, end = self.starts[index], self.starts[index + 1]
         styles = self.styles
-        segments = [
+        return [
             Segment(text, styles[style])
             for text, style in zip(
                 self.pieces[start:end], self.piece_styles[start:end], strict=True
             )
         ]
-        return Strip(segments, self.cells[index])
+
+    def strip(self, index: int) -> Strip:
+        """Line ``index`` as a strip."""
+        return Strip(self.segments(index), self.cells[index])
 
     @property
     def strips(self) -> tuple[Strip, ...]:
