@@ -1,4 +1,4 @@
-"""The rendered conversation as the view holds it: entries of units of strips.
+"""The rendered conversation as the view holds it: entries of units of lines.
 
 Lives on the event loop and is only ever changed there, by whole units: a
 unit not rendered yet has no lines, a unit rendered for another width or

@@ -1,4 +1,4 @@
-"""Rendering one unit of an entry to strips, off the event loop.
+"""Rendering one unit of an entry to lines of styled text, off the event loop.
 
 An entry is planned as a header unit (the "You" or "Traversal" title line)
 followed by content units cut by :mod:`.split`. Each unit renders on its own
