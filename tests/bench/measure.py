@@ -1,7 +1,7 @@
 """One benchmark measurement, run in a fresh interpreter by ``test_viewer_bench``.
 
 ``python -m tests.bench.measure WIDGET SIZE`` renders a findings-like answer
-of SIZE bytes with WIDGET (``process``, ``thread`` or ``stock``) in a
+of SIZE bytes with WIDGET (``process``, ``frozen``, ``thread`` or ``stock``) in a
 headless app and prints the figures as one JSON object. A fresh interpreter
 per measurement keeps one measurement's heap (the stock widget's apps leave
 hundreds of thousands of objects alive) from slowing the next one's garbage
@@ -38,6 +38,8 @@ SCROLL_KEYS = ("pagedown",) * 12 + ("down",) * 20 + ("end", "home") + ("pagedown
 
 PROCESS = "viewer/process"
 THREAD = "viewer/thread"
+FROZEN = "viewer/process*"
+"""The viewer in its render process, in an app that froze its heap after starting."""
 STOCK = "stock Markdown"
 
 
@@ -145,13 +147,17 @@ async def _measure(
     return Figures(widget, size, first, max(first, complete), probe.longest, scrolling)
 
 
-async def bench_viewer(size: int, *, in_process: bool) -> Figures:
+async def bench_viewer(size: int, *, in_process: bool, frozen: bool = False) -> Figures:
+    """The viewer; ``frozen``: the app's heap is frozen once started (``gc.freeze()``)."""
     app = Host(render_process=in_process)
     document = findings_document(size)
     async with app.run_test(size=TERMINAL):
         view = app.view
         if in_process:
             await process_ready(view)
+        if frozen:
+            gc.collect()
+            gc.freeze()
 
         def begin() -> Awaitable[None]:
             view.show(f"s{size}", [ConversationEntry("a", "assistant", document)])
@@ -159,7 +165,7 @@ async def bench_viewer(size: int, *, in_process: bool) -> Figures:
 
         with paints(ConversationPane) as painted:
             return await _measure(
-                PROCESS if in_process else THREAD,
+                FROZEN if frozen else PROCESS if in_process else THREAD,
                 size,
                 app,
                 begin,
@@ -199,7 +205,8 @@ async def measure(widget: str, size: int) -> dict[str, float | int | str]:
     if widget == "stock":
         figures = await bench_stock(size)
     else:
-        figures = await bench_viewer(size, in_process=widget == "process")
+        in_process = widget in ("process", "frozen")
+        figures = await bench_viewer(size, in_process=in_process, frozen=widget == "frozen")
     return dataclasses.asdict(figures)
 
 

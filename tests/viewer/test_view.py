@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 from textual import events
+from textual.geometry import Offset
 from textual.pilot import Pilot
+from textual.selection import Selection
 
 from tests.bench.documents import findings_document
 from tests.viewer.helpers import DEADLINE, Host, rendered, screen_text, until
@@ -451,3 +453,18 @@ async def test_a_failing_render_stops_instead_of_retrying(monkeypatch: pytest.Mo
         app.view.show("s1", short_conversation())
         await rendered(app.view)
         assert app.view.render_job is None and not app.view.is_rendering
+
+
+async def test_selected_text_can_be_copied() -> None:
+    app = Host()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.view
+        view.show("s1", short_conversation())
+        await rendered(view)
+        pane = view.pane
+        app.screen.selections = {pane: Selection.from_offsets(Offset(2, 1), Offset(6, 4))}
+        await pilot.pause()
+        assert app.screen.get_selected_text() == "What broke checkout?\n\n◆ Traversal\nFindin"
+        strip = pane.render_line(1)
+        selected = [segment for segment in strip if "What" in segment.text]
+        assert selected and selected[0].style is not None and selected[0].style.bgcolor

@@ -1,4 +1,4 @@
-"""The rendered conversation as the view holds it: entries of units of strips.
+"""The rendered conversation as the view holds it: entries of units of lines.
 
 Lives on the event loop and is only ever changed there, by whole units: a
 unit not rendered yet has no lines, a unit rendered for another width or
@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
+from rich.segment import Segment
 from textual.strip import Strip
 
 from .entry import ConversationEntry
@@ -148,6 +149,11 @@ class Document:
         """The strip at document line ``y``, if there is one."""
         found = self._find(y)
         return found[1].strip(found[2]) if found else None
+
+    def segments(self, y: int) -> list[Segment] | None:
+        """The segments of document line ``y``, if there is one."""
+        found = self._find(y)
+        return found[1].segments(found[2]) if found else None
 
     def identity(self, y: int) -> tuple[int, int] | None:
         """What document line ``y`` shows: its unit's identity and its line in the unit."""

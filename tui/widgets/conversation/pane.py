@@ -22,6 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 
 from .document import Document, Position
@@ -32,17 +33,43 @@ STRIP_CACHE_SIZE = 512
 """Lines kept as finished strips between paints (lines are stored compactly otherwise)."""
 
 
-def _highlight(strip: Strip, text: str, spans: Iterable[tuple[int, int, Style]]) -> Strip:
-    """``strip`` with each (start, end) character span of ``text`` painted over with a style."""
+Span = tuple[int, int, Style]
+"""(start, end, style): characters of a line to paint over with a style."""
+
+
+def _paint_over(segments: list[Segment], text: str, spans: Iterable[Span]) -> list[Segment]:
+    """``segments`` (of the line ``text``) with each span painted over with its style."""
+    total = Segment.get_line_length(segments)
     for start, end, style in spans:
         left = cell_len(text[:start])
-        right = min(left + max(1, cell_len(text[start:end])), strip.cell_length)
+        right = min(left + max(1, cell_len(text[start:end])), total)
         if left >= right:
             continue
-        before, middle, after = strip.divide([left, right, strip.cell_length])[:3]
-        painted = Strip(Segment.apply_style(list(middle), post_style=style), middle.cell_length)
-        strip = Strip.join([before, painted, after])
-    return strip
+        before, middle, after = Segment.divide(segments, [left, right, total])
+        segments = [*before, *Segment.apply_style(middle, post_style=style), *after]
+    return segments
+
+
+def _screen_line(segments: list[Segment], base: Style, x: int, width: int, y: int) -> Strip:
+    """A document line as painted: on ``base``, from column ``x``, ``width`` wide.
+
+    Built as one strip, straight from segments: the strips Textual derives one
+    from another (styled, cropped, with offsets) each keep the next in a cache,
+    and the chains become garbage only the collector can free.
+    """
+    styled = list(Segment.apply_style(segments, base))
+    if x:
+        total = Segment.get_line_length(styled)
+        styled = list(Segment.divide(styled, [x, total]))[1] if total > x else []
+    fitted = Segment.adjust_line_length(styled, width, style=base)
+    painted: list[Segment] = []
+    offset = x
+    for text, style, _ in fitted:
+        # Offsets tell Textual which character is where, for selecting with the mouse.
+        meta = Style.from_meta({"offset": (offset, y)})
+        painted.append(Segment(text, style + meta if style else meta))
+        offset += len(text)
+    return Strip(painted, width)
 
 
 class ConversationPane(ScrollView, can_focus=False):
@@ -272,8 +299,7 @@ class ConversationPane(ScrollView, can_focus=False):
         if cached is not None and cached[0] == identity:
             return cached[1]
         base, width, scroll_x = key
-        strip = self._finished_line(line_y).apply_style(base)
-        strip = strip.crop_extend(scroll_x, scroll_x + width, base)
+        strip = _screen_line(self._line_segments(line_y), base, scroll_x, width, line_y)
         if len(self._strips) >= STRIP_CACHE_SIZE:
             self._strips.clear()
         self._strips[line_y] = (identity, strip)
@@ -283,13 +309,28 @@ class ConversationPane(ScrollView, can_focus=False):
         """What line ``y`` shows: a unit's line, or one of the lines after the document."""
         return self.document.identity(y) or ("after", y - self.document.height)
 
-    def _finished_line(self, y: int) -> Strip:
-        """Document line ``y`` with its find highlights, or the line painted after the document."""
-        strip = self.document.strip(y)
-        if strip is None:
+    def _line_segments(self, y: int) -> list[Segment]:
+        """Document line ``y`` with its find and selection highlights, or a line after it."""
+        segments = self.document.segments(y)
+        if segments is None:
             extra = self._extra_lines
             index = y - self.document.height
-            return extra[index] if 0 <= index < len(extra) else Strip([])
-        if y in self.highlights:
-            return _highlight(strip, self.document.text(y), self.highlights[y])
-        return strip
+            return list(extra[index]) if 0 <= index < len(extra) else []
+        spans = list(self.highlights.get(y, ()))
+        selection = self.text_selection
+        if selection is not None and (span := selection.get_span(y)) is not None:
+            start, end = span
+            text = self.document.text(y)
+            style = self.screen.get_component_rich_style("screen--selection")
+            spans.append((start, len(text) if end == -1 else end, style))
+        return _paint_over(segments, self.document.text(y), spans) if spans else segments
+
+    # Selecting text ----------------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text of the conversation, as plain lines."""
+        text = "\n".join(line for _, line in self.document.lines())
+        return selection.extract(text), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self.repaint()

@@ -1,4 +1,4 @@
-"""Rendering one unit of an entry to strips, off the event loop.
+"""Rendering one unit of an entry to lines of styled text, off the event loop.
 
 An entry is planned as a header unit (the "You" or "Traversal" title line)
 followed by content units cut by :mod:`.split`. Each unit renders on its own
@@ -95,17 +95,20 @@ class RenderedUnit:
     def height(self) -> int:
         return len(self.cells)
 
-    def strip(self, index: int) -> Strip:
-        """Line ``index`` as a strip."""
+    def segments(self, index: int) -> list[Segment]:
+        """Line ``index`` as segments."""
         start, end = self.starts[index], self.starts[index + 1]
         styles = self.styles
-        segments = [
+        return [
             Segment(text, styles[style])
             for text, style in zip(
                 self.pieces[start:end], self.piece_styles[start:end], strict=True
             )
         ]
-        return Strip(segments, self.cells[index])
+
+    def strip(self, index: int) -> Strip:
+        """Line ``index`` as a strip."""
+        return Strip(self.segments(index), self.cells[index])
 
     @property
     def strips(self) -> tuple[Strip, ...]:
@@ -303,7 +306,7 @@ class _Builder:
                     pieces.append(text)
                     piece_styles.append(index)
             self.cells.append(Segment.get_line_length(line))
-            self.texts.append("".join(pieces[first:]))
+            self.texts.append("".join(pieces[first:]).rstrip(" "))
 
     def finish(self) -> RenderedUnit:
         return RenderedUnit(

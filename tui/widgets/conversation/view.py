@@ -203,7 +203,12 @@ class ConversationView(Widget, can_focus=True):
         *,
         pending: str | None = None,
     ) -> None:
-        """Show the conversation of session ``key``; see the module doc for scrolling."""
+        """Show the conversation of session ``key``; see the module doc for scrolling.
+
+        ``pending`` is a one-line status shown, as plain text, after the last
+        entry. Calling again with the same key and entries changes nothing
+        (beyond the status line, if that differs).
+        """
         new_entries = tuple(entries)
         if key == self._key and new_entries == self._entries and self._message is None:
             if pending != self._pending:
