@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ class AppOptions:
     export_dir: Path | None = None
     #: The wall clock for ages and times on screen (fixed in snapshot tests).
     wall_clock: WallClock = utc_now
+    #: Freeze the start-up objects out of the garbage collector's full passes, which
+    #: otherwise stall the event loop for tens of milliseconds (the real app only).
+    freeze_gc: bool = False
 
 
 class TraversalApp(App[None]):
@@ -206,6 +210,8 @@ class TraversalApp(App[None]):
         self.list_pane.table.focus()
         self._resume_submissions()
         self._start_poll()
+        if self.options.freeze_gc:
+            self.call_after_refresh(_freeze_startup_objects)
         self.set_interval(15, self._refresh_ages, name="ages")
 
     def _refresh_ages(self) -> None:
@@ -707,6 +713,11 @@ class TraversalApp(App[None]):
     async def on_unmount(self) -> None:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.workspace.client.aclose(), timeout=0.5)
+
+
+def _freeze_startup_objects() -> None:
+    gc.collect()
+    gc.freeze()
 
 
 def _bindings() -> list[Binding]:

@@ -95,7 +95,12 @@ def _build_app(
 ) -> TraversalApp:
     app = TraversalApp(
         Workspace(client, store, connection.store_key),
-        AppOptions(endpoint_label=label, demo=demo, poll_interval=connection.poll_interval),
+        AppOptions(
+            endpoint_label=label,
+            demo=demo,
+            poll_interval=connection.poll_interval,
+            freeze_gc=True,
+        ),
         keymap=dict(connection.keymap),
     )
     if connection.theme:
