@@ -115,6 +115,7 @@ async def test_rerun_opens_the_form_prefilled(
         app.list_pane.select(failed.id)
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.detail.session is not None)
+        assert "failed" in str(app.detail.follow_up.lock_reason)
         await pilot.press("x")
         assert isinstance(app.screen, NewInvestigationScreen)
         description = app.screen.query_one("#form-description", TextArea).text

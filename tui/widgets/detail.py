@@ -18,6 +18,10 @@ from tui.widgets.followup import FollowUpBox
 PENDING_TEXT = {
     SessionStatus.RUNNING: ("◐ Traversal is investigating: metrics, logs, traces and deploys…"),
     SessionStatus.FOLLOW_UP_RUNNING: "◑ Traversal is answering your follow-up…",
+    SessionStatus.FAILED: (
+        "✖ This investigation failed (it errored or timed out). Press x to start it again "
+        "as a new investigation."
+    ),
 }
 
 
