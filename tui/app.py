@@ -275,6 +275,11 @@ class TraversalApp(App[None]):
         else:
             self._backoff.record_failure()
         delay = self._backoff.next_delay()
+        self.list_pane.set_empty_hint(
+            "No sessions yet. Press n to start an investigation."
+            if problem is None
+            else "Could not load the sessions: see the message above."
+        )
         if problem is None:
             self._show_problem("")
             state = f"updated {self.options.wall_clock():%H:%M:%S} UTC"

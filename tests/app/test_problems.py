@@ -27,6 +27,7 @@ async def test_unknown_key_is_explained(emulator: EmbeddedEmulator, make_app: Ap
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: "401" in _problem(app), what="the 401 explanation")
         assert "not accepted" in _problem(app)
+        assert "Could not load" in str(app.query_one("#list-empty").render())
         assert "trv_ak_not_a_real_key" not in _problem(app)
 
 

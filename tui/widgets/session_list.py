@@ -66,6 +66,7 @@ class SessionListPane(Vertical):
         super().__init__(id=id)
         self._sessions: dict[str, Session] = {}
         self._now = wall_clock
+        self.empty_hint = "Loading sessions…"
         # Held, not queried: poll results may arrive while the app is closing.
         self._heading = Static("", id="list-heading", markup=False)
         self._filter = Input(placeholder="Filter sessions (escape clears)", id="list-filter")
@@ -202,10 +203,14 @@ class SessionListPane(Vertical):
         empty.display = not wanted
         if not wanted:
             empty.update(
-                "No session matches the filter."
-                if self._sessions
-                else "No sessions yet. Press n to start an investigation."
+                "No session matches the filter." if self._sessions else self.empty_hint
             )
+
+    def set_empty_hint(self, hint: str) -> None:
+        """What an empty list says: loading, nothing yet, or that loading failed."""
+        if hint != self.empty_hint:
+            self.empty_hint = hint
+            self._render_rows()
 
     def _move_cursor_to(self, session_id: str) -> None:
         table = self.table
