@@ -518,6 +518,9 @@ class TraversalApp(App[None]):
     def _open_form(
         self, draft: FormDraft | None, *, heading: str, keep_draft: bool = False
     ) -> None:
+        if any(isinstance(screen, NewInvestigationScreen) for screen in self.screen_stack):
+            return  # one form at a time, however fast n is pressed
+
         def closed(result: FormDraft | None) -> None:
             if keep_draft or result is None:  # a re-run's draft is not the next new one
                 self._form_draft = result
@@ -613,8 +616,11 @@ class TraversalApp(App[None]):
 
     def action_focus_follow_up(self) -> None:
         if self.detail.session_id is None:
-            self.notify("Open a session first (enter on the list).", markup=False)
-            return
+            highlighted = self.list_pane.highlighted_id
+            if highlighted is None:
+                self.notify("Open a session first (enter on the list).", markup=False)
+                return
+            self.open_session(highlighted)  # f on a row opens it and goes to its box
         self.detail.follow_up.input.focus()
 
     def action_watch(self) -> None:

@@ -164,3 +164,16 @@ async def test_a_result_for_a_session_no_longer_open_is_dropped(
         await pilot.pause(0.6)  # let any late reply for the first one arrive
         assert app.detail.session_id == second["id"]
         assert app.detail.session is not None and app.detail.session.id == second["id"]
+
+
+async def test_f_on_a_row_opens_it_and_goes_to_its_box(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    session = create(emulator, "orders-api slow", thinking_mode="fast")
+    finish(emulator, session["id"])
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: rows(app) == [session["id"]])
+        await pilot.press("f")
+        assert app.detail.session_id == session["id"]
+        assert app.detail.follow_up.input.has_focus

@@ -198,3 +198,16 @@ async def test_tab_moves_field_by_field_even_in_a_burst(
             "Cart 503s",
             "15m ago",
         )
+
+
+async def test_n_pressed_twice_in_a_burst_opens_one_form(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.post_message(events.Key("n", "n"))
+        app.post_message(events.Key("n", "n"))
+        await wait_until(pilot, lambda: isinstance(app.screen, NewInvestigationScreen))
+        await pilot.pause()
+        forms = [s for s in app.screen_stack if isinstance(s, NewInvestigationScreen)]
+        assert len(forms) == 1

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
@@ -163,7 +164,10 @@ class NewInvestigationScreen(ModalScreen[FormDraft | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#form-description", TextArea).focus()
+        try:
+            self.query_one("#form-description", TextArea).focus()
+        except NoMatches:
+            return  # the app is closing under us: nothing to show
         self._echo_time(self._draft.time)
 
     @property

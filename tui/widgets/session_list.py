@@ -202,9 +202,7 @@ class SessionListPane(Vertical):
         empty = self._empty
         empty.display = not wanted
         if not wanted:
-            empty.update(
-                "No session matches the filter." if self._sessions else self.empty_hint
-            )
+            empty.update("No session matches the filter." if self._sessions else self.empty_hint)
 
     def set_empty_hint(self, hint: str) -> None:
         """What an empty list says: loading, nothing yet, or that loading failed."""
