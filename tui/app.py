@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from tui.api.errors import (
@@ -90,6 +90,7 @@ class TraversalApp(App[None]):
             "filter",
             "Filter",
             id="filter",
+            priority=True,  # see check_action: moves focus before the next keys arrive
             tooltip="Filter the session list (in an answer: find)",
         ),
         Binding(
@@ -121,6 +122,7 @@ class TraversalApp(App[None]):
             "focus_follow_up",
             "Follow-up",
             id="focus-follow-up",
+            priority=True,  # see check_action: moves focus before the next keys arrive
             tooltip="Type a follow-up question",
         ),
         Binding("r", "refresh", "Refresh", id="refresh", tooltip="Refresh now"),
@@ -213,6 +215,32 @@ class TraversalApp(App[None]):
         if self.options.freeze_gc:
             self.call_after_refresh(_freeze_startup_objects)
         self.set_interval(15, self._refresh_ages, name="ages")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Where ``/`` and ``f`` apply.
+
+        They are priority bindings, run as the key arrives, so the focus has
+        moved before the keys typed right behind them (a fast typist's
+        "/twilio") are delivered. Being priority, they must step aside
+        wherever text is typed, in dialogs, and (for ``/``) in the answer,
+        whose own ``/`` finds in it.
+        """
+        if action in ("filter", "focus_follow_up"):
+            if len(self.screen_stack) > 1:
+                return False
+            focused = self.focused
+            if isinstance(focused, Input | TextArea):
+                return False
+            if (
+                action == "filter"
+                and focused is not None
+                and (
+                    focused is self.detail.conversation
+                    or self.detail.conversation in focused.ancestors
+                )
+            ):
+                return False
+        return True
 
     def _refresh_ages(self) -> None:
         self.list_pane.refresh_ages()
@@ -621,7 +649,7 @@ class TraversalApp(App[None]):
                 self.notify("Open a session first (enter on the list).", markup=False)
                 return
             self.open_session(highlighted)  # f on a row opens it and goes to its box
-        self.detail.follow_up.input.focus()
+        self.screen.set_focus(self.detail.follow_up.input)
 
     def action_watch(self) -> None:
         def chosen(session_id: str | None) -> None:

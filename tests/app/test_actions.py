@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from tests.conftest import EmulatorFactory
 from tui.core.store import Store
@@ -177,3 +178,51 @@ async def test_f_on_a_row_opens_it_and_goes_to_its_box(
         await pilot.press("f")
         assert app.detail.session_id == session["id"]
         assert app.detail.follow_up.input.has_focus
+
+
+async def test_filter_typed_in_one_burst_lands_in_the_filter(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    create(emulator, "payments-db pool exhausted")
+    cart = create(emulator, "cart-api TLS handshake failures")
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: len(rows(app)) == 2)
+        for key in ("slash", *"cart"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await wait_until(pilot, lambda: rows(app) == [cart["id"]], what="the filtered list")
+        assert app.list_pane.filter_text == "cart"
+
+
+async def test_slash_and_f_type_themselves_where_text_is_typed(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    session = create(emulator, "orders-api slow", thinking_mode="fast")
+    finish(emulator, session["id"])
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: rows(app) == [session["id"]])
+        await pilot.press("f")
+        await wait_until(pilot, lambda: app.detail.follow_up.lock_reason is None)
+        await pilot.press(*"a/b f")
+        assert app.detail.follow_up.text == "a/b f"
+        await pilot.press("escape", "n", "slash", "f")
+        assert app.screen.query_one("#form-description", TextArea).text == "/f"
+
+
+async def test_slash_in_the_answer_finds_in_the_answer(
+    emulator: EmbeddedEmulator, make_app: AppFactory
+) -> None:
+    session = create(emulator, "orders-api slow", thinking_mode="fast")
+    finish(emulator, session["id"])
+    app = make_app(emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: rows(app) == [session["id"]])
+        await pilot.press("enter")
+        view = app.detail.conversation
+        await wait_until(pilot, lambda: view.rendered_key == session["id"])
+        view.focus()
+        await pilot.press("slash", *"orders")
+        assert app.list_pane.filter_text == ""  # the list's filter stayed shut
+        assert isinstance(app.focused, Input) and app.focused.value == "orders"
+        assert view in app.focused.ancestors

@@ -141,7 +141,7 @@ class SessionListPane(Vertical):
 
     def open_filter(self) -> None:
         self._filter.display = True
-        self._filter.focus()
+        self.screen.set_focus(self._filter)  # at once: keys typed right after "/" land here
 
     def action_close_filter(self) -> None:
         self._filter.value = ""
