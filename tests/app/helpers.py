@@ -6,8 +6,10 @@ import uuid
 from typing import Any
 
 import httpx
+from textual.pilot import Pilot
 
 from tests.conftest import ADMIN_KEY
+from tests.waiting import wait_until
 from tui.app import TraversalApp
 from tui.emulator.server import EmbeddedEmulator
 from tui.widgets.session_list import row_ids
@@ -59,6 +61,23 @@ def finish(emulator: EmbeddedEmulator, session_id: str) -> dict[str, Any]:
             return session
         advance(emulator, 30)
     raise AssertionError(f"session {session_id} never finished")
+
+
+def create_finished(emulator: EmbeddedEmulator, text: str) -> dict[str, Any]:
+    """A quick ("fast") investigation, run to its end; returns the finished session."""
+    return finish(emulator, create(emulator, text, thinking_mode="fast")["id"])
+
+
+async def open_listed(pilot: Pilot[Any], app: TraversalApp, session_id: str) -> None:
+    """Wait for the row, open it, and wait for its conversation."""
+    await wait_until(pilot, lambda: session_id in app.list_pane.sessions, what="the row")
+    app.list_pane.select(session_id)
+    await pilot.press("enter")
+    await wait_until(
+        pilot,
+        lambda: app.detail.session is not None and app.detail.session.messages is not None,
+        what="the conversation",
+    )
 
 
 def stats(emulator: EmbeddedEmulator) -> dict[str, int]:

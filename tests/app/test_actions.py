@@ -14,7 +14,7 @@ from tui.emulator.server import EmbeddedEmulator
 from tui.screens.dialogs import ConfirmScreen, HelpScreen, WatchSessionScreen
 
 from .conftest import AppFactory, wait_until
-from .helpers import create, finish, rows, stats
+from .helpers import create, create_finished, open_listed, rows, stats
 
 
 async def test_watch_by_id_and_unwatch_after_confirming(
@@ -83,12 +83,10 @@ async def test_filter_narrows_and_escape_clears(
 async def test_export_and_copy_the_open_session(
     emulator: EmbeddedEmulator, make_app: AppFactory, tmp_path: Path
 ) -> None:
-    session = create(emulator, "orders-api OOMKilled since 03:00", thinking_mode="fast")
-    finished = finish(emulator, session["id"])
+    session = create_finished(emulator, "orders-api OOMKilled since 03:00")
     app = make_app(emulator, export_dir=tmp_path)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await wait_until(pilot, lambda: rows(app) == [session["id"]])
-        await pilot.press("enter")
+        await open_listed(pilot, app, session["id"])
         await wait_until(
             pilot,
             lambda: app.detail.session is not None and app.detail.session.messages is not None,
@@ -101,8 +99,8 @@ async def test_export_and_copy_the_open_session(
     text = Path(files[0]).read_text()
     assert "orders-api OOMKilled since 03:00" in text
     assert "trv_ak" not in text
-    if finished["status"] == "idle":
-        answer = finished["messages"][-1]["markdown_content"]
+    if session["status"] == "idle":
+        answer = session["messages"][-1]["markdown_content"]
         assert answer in text
         assert copied == answer
 
@@ -129,8 +127,7 @@ async def test_help_lists_every_key_and_palette_offers_actions(
 async def test_unsent_follow_up_survives_a_restart(
     emulator: EmbeddedEmulator, make_app: AppFactory, tmp_path: Path
 ) -> None:
-    session = create(emulator, "queue backlog on billing-worker", thinking_mode="fast")
-    finish(emulator, session["id"])
+    session = create_finished(emulator, "queue backlog on billing-worker")
     path = tmp_path / "state.sqlite3"
     for attempt in ("type", "read"):
         store = Store(path)
@@ -170,8 +167,7 @@ async def test_a_result_for_a_session_no_longer_open_is_dropped(
 async def test_f_on_a_row_opens_it_and_goes_to_its_box(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    session = create(emulator, "orders-api slow", thinking_mode="fast")
-    finish(emulator, session["id"])
+    session = create_finished(emulator, "orders-api slow")
     app = make_app(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: rows(app) == [session["id"]])
@@ -197,8 +193,7 @@ async def test_filter_typed_in_one_burst_lands_in_the_filter(
 async def test_slash_and_f_type_themselves_where_text_is_typed(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    session = create(emulator, "orders-api slow", thinking_mode="fast")
-    finish(emulator, session["id"])
+    session = create_finished(emulator, "orders-api slow")
     app = make_app(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: rows(app) == [session["id"]])
@@ -213,12 +208,10 @@ async def test_slash_and_f_type_themselves_where_text_is_typed(
 async def test_slash_in_the_answer_finds_in_the_answer(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    session = create(emulator, "orders-api slow", thinking_mode="fast")
-    finish(emulator, session["id"])
+    session = create_finished(emulator, "orders-api slow")
     app = make_app(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: rows(app) == [session["id"]])
-        await pilot.press("enter")
+        await open_listed(pilot, app, session["id"])
         view = app.detail.conversation
         await wait_until(pilot, lambda: view.rendered_key == session["id"])
         view.focus()

@@ -16,7 +16,7 @@ from tui.widgets.conversation import ConversationView
 from tui.widgets.followup import FollowUpBox
 
 from .conftest import AppFactory, wait_until
-from .helpers import advance, api, create, finish, row_text, rows, stats
+from .helpers import advance, api, create, create_finished, row_text, rows, stats
 
 
 async def test_list_shows_every_session_with_status_words(
@@ -267,8 +267,7 @@ async def test_minimum_size_has_every_pane(
 async def test_line_breaks_keep_their_place_in_a_burst(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    session = create(emulator, "billing 500s", thinking_mode="fast")
-    finish(emulator, session["id"])
+    create_finished(emulator, "billing 500s")
     app = make_app(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: app.list_pane.table.row_count == 1)

@@ -11,7 +11,7 @@ from tui.emulator.server import EmbeddedEmulator
 from tui.screens.new_investigation import NewInvestigationScreen
 
 from .conftest import AppFactory, wait_until
-from .helpers import create, finish, get, stats
+from .helpers import create_finished, get, stats
 
 
 async def test_n_opens_the_form_with_the_cursor_in_the_description(
@@ -125,8 +125,7 @@ async def test_rerun_opens_the_form_prefilled(
 async def test_rerun_of_a_healthy_session_is_refused(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    session = create(emulator, "fine one", thinking_mode="fast")
-    finish(emulator, session["id"])
+    create_finished(emulator, "fine one")
     app = make_app(emulator)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_until(pilot, lambda: app.list_pane.table.row_count == 1)
@@ -158,8 +157,7 @@ async def test_submit_right_after_a_burst_of_typing_sends_every_character(
 async def test_follow_up_right_after_a_burst_of_typing_sends_every_character(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    session = create(emulator, "checkout 500s", thinking_mode="fast")
-    finish(emulator, session["id"])
+    session = create_finished(emulator, "checkout 500s")
     text = "did the pool saturate before the deploy"
     app = make_app(emulator)
     async with app.run_test(size=(120, 40)) as pilot:

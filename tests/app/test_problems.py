@@ -14,7 +14,7 @@ from tui.emulator.server import EmbeddedEmulator
 from tui.workspace import Workspace
 
 from .conftest import AppFactory, wait_until
-from .helpers import create, finish, follow_up, rows, stats
+from .helpers import create, create_finished, finish, follow_up, open_listed, stats
 
 
 def _problem(app: TraversalApp) -> str:
@@ -76,8 +76,7 @@ async def test_server_text_is_never_markup_or_terminal_control(
     finish(emulator, session["id"])
     app = make_app(emulator)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await wait_until(pilot, lambda: rows(app) == [session["id"]])
-        await pilot.press("enter")
+        await open_listed(pilot, app, session["id"])
         await wait_until(pilot, lambda: app.detail.session is not None)
         shown = app.detail.session
         assert shown is not None
@@ -98,12 +97,10 @@ async def test_server_text_is_never_markup_or_terminal_control(
 async def test_a_session_that_failed_explains_itself_in_the_box(
     emulator: EmbeddedEmulator, make_app: AppFactory
 ) -> None:
-    session = create(emulator, "checkout 500s", thinking_mode="fast")
-    finish(emulator, session["id"])
+    session = create_finished(emulator, "checkout 500s")
     follow_up(emulator, session["id"], "busy now")
     app = make_app(emulator)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: rows(app) == [session["id"]])
-        await pilot.press("enter")
+        await open_listed(pilot, app, session["id"])
         await wait_until(pilot, lambda: app.detail.follow_up.lock_reason is not None)
         assert "answering the last follow-up" in str(app.detail.follow_up.lock_reason)

@@ -11,13 +11,11 @@ from tui.screens.new_investigation import NewInvestigationScreen
 from tui.widgets.countdown import CountdownRack
 
 from .conftest import AppFactory, FakeClock, wait_until
-from .helpers import create, finish, follow_up, stats
+from .helpers import create, create_finished, finish, follow_up, open_listed, stats
 
 
 async def _open_idle(pilot: Pilot[None], app: TraversalApp, session_id: str) -> None:
-    await wait_until(pilot, lambda: session_id in app.list_pane.sessions, what="the row")
-    app.list_pane.select(session_id)
-    await pilot.press("enter")
+    await open_listed(pilot, app, session_id)
     await wait_until(
         pilot,
         lambda: app.detail.session is not None and app.detail.follow_up.lock_reason is None,
@@ -32,8 +30,7 @@ def _toast_texts(app: TraversalApp) -> list[str]:
 async def test_409_counts_down_keeps_the_text_and_sends_when_asked(
     emulator: EmbeddedEmulator, make_app: AppFactory, clock: FakeClock
 ) -> None:
-    session = create(emulator, "checkout-api 500s after deploy", thinking_mode="fast")
-    finish(emulator, session["id"])
+    session = create_finished(emulator, "checkout-api 500s after deploy")
     app = make_app(emulator, poll_interval=120)  # the app will not notice the change by itself
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await _open_idle(pilot, app, session["id"])
@@ -75,8 +72,7 @@ async def test_429_on_a_follow_up_keeps_the_text(
     emulator_factory: EmulatorFactory, make_app: AppFactory
 ) -> None:
     emulator = emulator_factory(max_running=1)
-    idle = create(emulator, "payments-db pool exhausted", thinking_mode="fast")
-    finish(emulator, idle["id"])
+    idle = create_finished(emulator, "payments-db pool exhausted")
     create(emulator, "another investigation takes the only slot")
     app = make_app(emulator, poll_interval=120)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
