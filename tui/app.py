@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.screen import Screen
@@ -24,18 +23,16 @@ from textual.worker import Worker, WorkerState
 from tui.api.errors import (
     ApiError,
     Conflict,
-    Forbidden,
     NetworkError,
     NotFound,
-    ProtocolError,
     RateLimited,
     ServerError,
-    Unauthorized,
 )
 from tui.api.models import Session, SessionStatus
 from tui.core.export import export_session, latest_answer
 from tui.core.ordering import WallClock, utc_now
 from tui.core.polling import PollBackoff
+from tui.keys import APP_BINDINGS, app_bindings
 from tui.resources import stylesheet_paths
 from tui.screens.dialogs import ConfirmScreen, HelpScreen, TooSmallScreen, WatchSessionScreen
 from tui.screens.new_investigation import (
@@ -49,6 +46,7 @@ from tui.widgets.detail import DetailPane
 from tui.widgets.followup import FollowUpBox, FollowUpInput
 from tui.widgets.session_list import SessionListPane
 from tui.widgets.topbar import TopBar
+from tui.wording import HELP_INTRO, describe_problem, unsure_follow_up
 from tui.workspace import NewInvestigation, Workspace
 
 MIN_WIDTH = 80
@@ -77,90 +75,7 @@ class TraversalApp(App[None]):
     CSS_PATH: ClassVar[list[str | PurePath]] = stylesheet_paths()
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS = [
-        Binding(
-            "n",
-            "new_investigation",
-            "New",
-            id="new-investigation",
-            tooltip="Start a new investigation",
-        ),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            id="filter",
-            priority=True,  # see check_action: moves focus before the next keys arrive
-            tooltip="Filter the session list (in an answer: find)",
-        ),
-        Binding(
-            "s",
-            "cycle_sort",
-            "Sort",
-            show=False,
-            id="cycle-sort",
-            tooltip="Cycle the list's sort order",
-        ),
-        Binding(
-            "a",
-            "watch",
-            "Watch id",
-            show=False,
-            id="watch-session",
-            tooltip="Watch a session by pasting its id",
-        ),
-        Binding(
-            "d",
-            "unwatch",
-            "Unwatch",
-            show=False,
-            id="unwatch-session",
-            tooltip="Stop watching the selected session",
-        ),
-        Binding(
-            "f",
-            "focus_follow_up",
-            "Follow-up",
-            id="focus-follow-up",
-            priority=True,  # see check_action: moves focus before the next keys arrive
-            tooltip="Type a follow-up question",
-        ),
-        Binding("r", "refresh", "Refresh", id="refresh", tooltip="Refresh now"),
-        Binding(
-            "e",
-            "export",
-            "Export",
-            show=False,
-            id="export",
-            tooltip="Export the open session to a Markdown file",
-        ),
-        Binding(
-            "c",
-            "copy_answer",
-            "Copy",
-            show=False,
-            id="copy-answer",
-            tooltip="Copy the latest answer to the clipboard",
-        ),
-        Binding(
-            "x",
-            "rerun",
-            "Re-run",
-            show=False,
-            id="rerun",
-            tooltip="Start a failed investigation again as a new one",
-        ),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Show every key"),
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit"),
-        Binding(
-            "ctrl+p",
-            "command_palette",
-            "Commands",
-            show=False,
-            id="command-palette",
-            tooltip="Open the command palette",
-        ),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,
@@ -472,7 +387,7 @@ class TraversalApp(App[None]):
         except ApiError as error:
             self._held.discard(session_id)
             self.notify(
-                f"{describe_problem(error)} {_unsure_follow_up(error)}",
+                f"{describe_problem(error)} {unsure_follow_up(error)}",
                 title="Follow-up not sent",
                 severity="error",
                 markup=False,
@@ -721,7 +636,7 @@ class TraversalApp(App[None]):
     def _help_rows(self) -> Iterable[tuple[str, str]]:
         rows = [
             (self.get_key_display(b), f"{b.tooltip or b.description}  [{b.id}]")
-            for b in _bindings()
+            for b in app_bindings()
         ]
         rows += [
             ("enter", "Open the selected session"),
@@ -739,7 +654,7 @@ class TraversalApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for binding in _bindings():
+        for binding in app_bindings():
             if binding.id in ("command-palette", "quit", "help"):
                 continue
             yield SystemCommand(binding.description, binding.tooltip, _runner(self, binding.action))
@@ -759,47 +674,8 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def _bindings() -> list[Binding]:
-    return [b for b in TraversalApp.BINDINGS if isinstance(b, Binding)]
-
-
 def _runner(app: App[None], action: str) -> Callable[[], Awaitable[object]]:
     async def run() -> object:
         return await app.run_action(action)
 
     return run
-
-
-HELP_INTRO = (
-    "Single-letter keys work wherever no text is being typed. Statuses read as a symbol and a "
-    "word: ◐ running, ◑ follow-up, ● idle, ✖ failed. A 409 or 429 shows a countdown; your "
-    "text stays, and ctrl+s during the wait sends it by itself when the wait ends."
-)
-
-
-def _unsure_follow_up(error: ApiError) -> str:
-    """What the person should know about a follow-up whose fate is unclear."""
-    if isinstance(error, NetworkError | ServerError | ProtocolError):
-        return (
-            "The server may still have taken it: watch the conversation before sending again. "
-            "Your question is still in the box."
-        )
-    return "Your question is still in the box."
-
-
-def describe_problem(error: BaseException) -> str:
-    """A plain-words sentence for an API failure, with what to do about it."""
-    if isinstance(error, Unauthorized):
-        return (
-            "The API key was not accepted (401): it is missing, invalid or revoked. "
-            "Check TRAVERSAL_API_KEY or the profile's key."
-        )
-    if isinstance(error, Forbidden):
-        return f"Not allowed (403): {error.message}"
-    if isinstance(error, NetworkError):
-        return f"Cannot reach the server: {error.message}"
-    if isinstance(error, ServerError):
-        return f"The server failed ({error.status}): {error.message}"
-    if isinstance(error, ApiError):
-        return error.message
-    return f"Unexpected error: {error!r}"
