@@ -132,7 +132,12 @@ class Workspace:
                 if cached is not None:
                     found[sid] = cached
         for session in found.values():
-            if session.id in tracked:
+            known = tracked.get(session.id)
+            # Written only when it changed: a quiet poll costs the store nothing.
+            if known is not None and (known.last_status, known.title) != (
+                session.status,
+                session.title or known.title,
+            ):
                 self.store.remember_status(self.profile, session.id, session.status, session.title)
         result.sessions = [s for s in found.values() if s.id not in hidden]
         return result
@@ -189,8 +194,8 @@ class Workspace:
     async def fetch(self, session_id: str) -> Session:
         """The session with its conversation."""
         session = await self.client.get_session(session_id)
-        if session.id in {t.session_id for t in self.store.tracked(self.profile)}:
-            self.store.remember_status(self.profile, session.id, session.status, session.title)
+        # A session this profile does not track is left alone by the store.
+        self.store.remember_status(self.profile, session.id, session.status, session.title)
         return session
 
     async def watch(self, session_id: str) -> Session:

@@ -23,6 +23,7 @@ from tui.core.ordering import (
     WallClock,
     age,
     matches_filter,
+    next_sort_order,
     sort_sessions,
     utc_now,
 )
@@ -135,8 +136,7 @@ class SessionListPane(Vertical):
         self._move_cursor_to(session_id)
 
     def cycle_sort(self) -> SortOrder:
-        index = SORT_ORDERS.index(self.list_order)
-        self.list_order = SORT_ORDERS[(index + 1) % len(SORT_ORDERS)]
+        self.list_order = next_sort_order(self.list_order)
         return self.list_order
 
     def open_filter(self) -> None:
